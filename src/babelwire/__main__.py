@@ -1,0 +1,3 @@
+from babelwire.cli import app
+
+app()

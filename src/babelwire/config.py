@@ -1,0 +1,95 @@
+"""Settings from `babelwire.toml` and `BABELWIRE_*` environment variables.
+
+Precedence (highest first): explicit arguments, environment variables, the TOML file,
+defaults. Nested keys use `__` in the environment: `BABELWIRE_FETCH__TIMEOUT=10`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_ENV = "BABELWIRE_CONFIG"
+DEFAULT_CONFIG_FILE = "babelwire.toml"
+
+
+class FetchSettings(BaseModel):
+    """HTTP client limits. Defaults follow Miniflux: 20 s timeout, 15 MiB bodies."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 30.0
+    max_redirects: int = 5
+    max_bytes: int = 15 * 1024 * 1024
+    user_agent: str = "babelwire/0.1 (+https://github.com/babelwire/babelwire; news translation bot)"
+    concurrency: int = 8
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="BABELWIRE_",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="Where the SQLite store and caches live.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file in data_dir."
+    )
+    target_languages: list[str] = Field(default_factory=lambda: ["en"])
+    engines: dict[str, str] = Field(
+        default_factory=dict,
+        description='Engine per language pair, e.g. {"es-en": "apertium"}; "*" is the fallback.',
+    )
+    default_engine: str = "apertium"
+    workers: int = Field(
+        default=2, description="Threads for CPU work (extraction, engines) in the embedded runner."
+    )
+    poll_interval: int = Field(default=900, description="Seconds between polls of one source.")
+    site_title: str = "babelwire"
+    base_url: str = "http://127.0.0.1:8000"
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+
+    @field_validator("target_languages", mode="before")
+    @classmethod
+    def _split_languages(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG_FILE))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'babelwire.db').resolve()}"
+
+    def engine_for(self, source_lang: str, target_lang: str) -> str:
+        """The configured engine name for a language pair ("es-en"), else the "*" entry, else the default."""
+        return (
+            self.engines.get(f"{source_lang}-{target_lang}") or self.engines.get("*") or self.default_engine
+        )
+
+
+def load_settings(**overrides: Any) -> Settings:
+    return Settings(**overrides)

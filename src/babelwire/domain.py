@@ -1,0 +1,182 @@
+"""Domain values shared by every stage.
+
+Stages are plain functions from one of these values to the next; keeping them frozen
+dataclasses (not ORM rows) is what lets a stage run in-process, in a worker, or in a test
+without a database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+def content_hash(*parts: str) -> str:
+    """Stable key for idempotent stages: the same input always gives the same key."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+class SourceKind(StrEnum):
+    FEED = "feed"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A place news comes from: for now a feed URL (RSS, Atom or JSON Feed)."""
+
+    name: str
+    url: str
+    kind: SourceKind = SourceKind.FEED
+    language: str | None = None
+    site_url: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry found in a source: where the article lives and what the feed says about it."""
+
+    url: str
+    guid: str
+    title: str
+    published: datetime | None = None
+    author: str | None = None
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedPoll:
+    """The result of polling one source once."""
+
+    items: tuple[FeedItem, ...]
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    title: str | None = None
+    site_url: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fetched web page: decoded HTML plus what the server said about it."""
+
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    html: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return content_hash(self.final_url, self.html)
+
+
+class BlockKind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    QUOTE = "quote"
+    LIST_ITEM = "list_item"
+    CAPTION = "caption"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of article structure.
+
+    `html` is sanitized inline markup (links, emphasis, line breaks only); `text` is the
+    same content as plain text, for search, language id and review.
+    """
+
+    kind: BlockKind
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """An extracted article: metadata plus body blocks in reading order."""
+
+    url: str
+    title: str
+    blocks: tuple[Block, ...]
+    language: str | None = None
+    byline: str | None = None
+    published: datetime | None = None
+    lead_image: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+
+    @property
+    def key(self) -> str:
+        return content_hash(self.title, *(f"{b.kind}:{b.html}" for b in self.blocks))
+
+    @property
+    def body_text(self) -> str:
+        return "\n".join(block.text for block in self.blocks)
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["published"] = self.published.isoformat() if self.published else None
+        data["blocks"] = [{"kind": str(b.kind), "html": b.html, "text": b.text} for b in self.blocks]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Document:
+        raw_blocks = data.get("blocks") or []
+        assert isinstance(raw_blocks, list)
+        published = data.get("published")
+        return cls(
+            url=str(data["url"]),
+            title=str(data["title"]),
+            blocks=tuple(
+                Block(kind=BlockKind(b["kind"]), html=str(b["html"]), text=str(b["text"])) for b in raw_blocks
+            ),
+            language=_opt_str(data.get("language")),
+            byline=_opt_str(data.get("byline")),
+            published=datetime.fromisoformat(published) if isinstance(published, str) else None,
+            lead_image=_opt_str(data.get("lead_image")),
+            site_name=_opt_str(data.get("site_name")),
+            description=_opt_str(data.get("description")),
+        )
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class TranslatedBlock:
+    kind: BlockKind
+    html: str
+    source_html: str
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A document in one target language, with the engine that made it (provenance is published)."""
+
+    document_key: str
+    source_lang: str
+    target_lang: str
+    engine: str
+    model_version: str
+    title: str
+    blocks: tuple[TranslatedBlock, ...]
+
+    @property
+    def key(self) -> str:
+        return content_hash(self.document_key, self.target_lang, self.engine, self.model_version)
+
+    def blocks_json(self) -> str:
+        return json.dumps(
+            [{"kind": str(b.kind), "html": b.html, "source_html": b.source_html} for b in self.blocks],
+            ensure_ascii=False,
+        )

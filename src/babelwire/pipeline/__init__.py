@@ -1,0 +1,1 @@
+"""Runners that move work between stages: embedded (one process) now, Celery later."""

@@ -1,0 +1,220 @@
+"""The embedded runner: one process, asyncio for network I/O, threads for CPU and engines.
+
+Database writes happen in short transactions between awaits, never across one, so
+concurrent articles never hold SQLite's write lock while waiting on the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+import httpx
+from sqlalchemy.orm import Session
+
+from babelwire.config import Settings
+from babelwire.domain import FeedPoll, Source
+from babelwire.extract.errors import ExtractionError
+from babelwire.fetch.client import make_client
+from babelwire.fetch.errors import FetchError
+from babelwire.pipeline import stages
+from babelwire.pipeline.report import Failure, NullReporter, Reporter, RunReport
+from babelwire.sources.errors import SourceError
+from babelwire.store import queries
+from babelwire.store.db import Store
+from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, PageRow, SourceRow
+from babelwire.translate.engine import Engine, TranslationError
+from babelwire.translate.registry import get_engine
+
+log = logging.getLogger("babelwire.pipeline")
+T = TypeVar("T")
+MAX_ATTEMPTS = 3
+KNOWN_ERRORS = (FetchError, SourceError, ExtractionError, TranslationError, stages.StageError)
+
+
+def _reason(exc: BaseException) -> tuple[str, str]:
+    if isinstance(exc, KNOWN_ERRORS):
+        return exc.reason, exc.message
+    return type(exc).__name__, str(exc) or type(exc).__name__
+
+
+class EmbeddedRunner:
+    def __init__(self, settings: Settings, store: Store, reporter: Reporter | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.reporter = reporter or NullReporter()
+        self._engines: dict[str, Engine] = {}
+        self._cpu = ThreadPoolExecutor(
+            max_workers=max(2, settings.workers), thread_name_prefix="babelwire-cpu"
+        )
+
+    def close(self) -> None:
+        self._cpu.shutdown(wait=True)
+
+    def _write(self, action: Callable[[Session], T]) -> T:
+        with self.store.session() as session, session.begin():
+            return action(session)
+
+    def _engine(self, source_lang: str, target_lang: str) -> Engine:
+        name = self.settings.engine_for(source_lang, target_lang)
+        if name not in self._engines:
+            self._engines[name] = get_engine(name)
+        return self._engines[name]
+
+    async def run_once(self, *, force_poll: bool = False) -> RunReport:
+        """Poll every due source, then move every pending item as far as it will go."""
+        report = RunReport()
+        async with make_client(self.settings.fetch) as client:
+            await self._poll_sources(client, report, force=force_poll)
+            await self._process_items(client, report)
+        return report
+
+    async def run_forever(self, *, stop: asyncio.Event | None = None) -> None:
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            report = await self.run_once()
+            log.info("run finished: %d published, %d failed", report.published, report.failed)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=min(60, self.settings.poll_interval))
+
+    async def _poll_sources(self, client: httpx.AsyncClient, report: RunReport, *, force: bool) -> None:
+        now = datetime.now(UTC)
+        sources = self._write(
+            lambda s: [
+                (r.id, queries.source_from_row(r), r.etag, r.last_modified)
+                for r in queries.due_sources(s, now, force=force)
+            ]
+        )
+        self.reporter.begin("poll", len(sources))
+        limit = asyncio.Semaphore(self.settings.fetch.concurrency)
+
+        async def poll_one(source_id: int, source: Source, etag: str | None, modified: str | None) -> None:
+            async with limit:
+                try:
+                    poll = await stages.poll_source(
+                        client, source, self.settings.fetch, etag=etag, last_modified=modified
+                    )
+                except Exception as exc:  # every failure is recorded on its source; others go on
+                    reason, message = _reason(exc)
+                    self._write(lambda s: self._source_failed(s, source_id, f"{reason}: {message}"))
+                    report.failures.append(Failure(source.url, "poll", reason, message))
+                    log.warning("source %s: poll failed: %s: %s", source.url, reason, message)
+                else:
+                    found = self._write(lambda s: self._source_polled(s, source_id, poll))
+                    report.sources_polled += 1
+                    report.sources_not_modified += int(poll.not_modified)
+                    report.items_found += found
+                    log.info(
+                        "source %s: %s",
+                        source.url,
+                        "not modified" if poll.not_modified else f"{found} new items",
+                    )
+                finally:
+                    self.reporter.advance("poll")
+
+        await asyncio.gather(*(poll_one(*entry) for entry in sources))
+
+    def _source_polled(self, session: Session, source_id: int, poll: FeedPoll) -> int:
+        row = session.get_one(SourceRow, source_id)
+        row.etag, row.last_modified = poll.etag, poll.last_modified
+        row.last_polled_at = datetime.now(UTC)
+        row.next_poll_at = row.last_polled_at + timedelta(seconds=self.settings.poll_interval)
+        row.last_error, row.error_count = None, 0
+        if poll.site_url and not row.site_url:
+            row.site_url = poll.site_url
+        if poll.language and not row.language:
+            row.language = poll.language.split("-")[0].lower()
+        return len(queries.add_items(session, row, poll.items))
+
+    def _source_failed(self, session: Session, source_id: int, message: str) -> None:
+        row = session.get_one(SourceRow, source_id)
+        row.last_polled_at = datetime.now(UTC)
+        row.last_error = message[:4000]
+        row.error_count = (row.error_count or 0) + 1
+        # Exponential backoff with jitter, capped at a day.
+        delay = min(86400, self.settings.poll_interval * 2 ** min(row.error_count, 6))
+        row.next_poll_at = row.last_polled_at + timedelta(seconds=delay * random.uniform(0.8, 1.2))
+
+    async def _process_items(self, client: httpx.AsyncClient, report: RunReport) -> None:
+        item_ids = self._write(
+            lambda s: [row.id for row in queries.pending_items(s, max_attempts=MAX_ATTEMPTS)]
+        )
+        self.reporter.begin("articles", len(item_ids))
+        limit = asyncio.Semaphore(self.settings.fetch.concurrency)
+
+        async def process_one(item_id: int) -> None:
+            async with limit:
+                try:
+                    await self._process_item(client, item_id, report)
+                finally:
+                    self.reporter.advance("articles")
+
+        await asyncio.gather(*(process_one(item_id) for item_id in item_ids))
+
+    async def _process_item(self, client: httpx.AsyncClient, item_id: int, report: RunReport) -> None:
+        item_url, page_key, document_key, source = self._write(lambda s: self._item_state(s, item_id))
+        stage = "fetch"
+        try:
+            loop = asyncio.get_running_loop()
+            if page_key is None:
+                page = await stages.fetch_page(client, item_url, self.settings.fetch)
+                page_key = self._write(
+                    lambda s: self._attach(s, item_id, page_key=queries.save_page(s, page).key)
+                )
+            if document_key is None:
+                stage = "extract"
+                page = self._write(lambda s: queries.page_from_row(s.get_one(PageRow, page_key)))
+                document = await loop.run_in_executor(self._cpu, stages.extract_document, page)
+                document_key = self._write(
+                    lambda s: self._attach(s, item_id, document_key=queries.save_document(s, document).key)
+                )
+            stage = "translate"
+            document = self._write(lambda s: queries.document_from_row(s.get_one(DocumentRow, document_key)))
+            source_lang = stages.document_language(document, source)
+            for target in self.settings.target_languages:
+                if self._write(lambda s, t=target: queries.find_translation(s, document_key, t)) is not None:
+                    continue
+                engine = self._engine(source_lang, target)
+                translation = await loop.run_in_executor(
+                    self._cpu, stages.translate_article, document, source_lang, target, engine
+                )
+                self._write(lambda s, t=translation: queries.save_translation(s, t))
+            stage = "publish"
+            self._write(lambda s: queries.mark_published(s.get_one(ItemRow, item_id)))
+        except Exception as exc:  # recorded on the item; the other items go on
+            reason, message = _reason(exc)
+            if not isinstance(exc, KNOWN_ERRORS):
+                log.exception("item %s %s: unexpected %s failure", item_id, item_url, stage)
+            self._write(
+                lambda s: queries.record_failure(s, s.get_one(ItemRow, item_id), stage, reason, message)
+            )
+            report.failures.append(Failure(item_url, stage, reason, message))
+            log.warning("item %s %s: %s failed: %s: %s", item_id, item_url, stage, reason, message)
+        else:
+            report.published += 1
+            log.info(
+                "item %s %s: published in %s", item_id, item_url, ", ".join(self.settings.target_languages)
+            )
+
+    @staticmethod
+    def _item_state(session: Session, item_id: int) -> tuple[str, str | None, str | None, Source]:
+        item = session.get_one(ItemRow, item_id)
+        return item.url, item.page_key, item.document_key, queries.source_from_row(item.source)
+
+    @staticmethod
+    def _attach(
+        session: Session, item_id: int, *, page_key: str | None = None, document_key: str | None = None
+    ) -> str:
+        item = session.get_one(ItemRow, item_id)
+        if page_key is not None:
+            item.page_key, item.status = page_key, ItemStatus.FETCHED
+            return page_key
+        assert document_key is not None
+        item.document_key, item.status = document_key, ItemStatus.EXTRACTED
+        return document_key

@@ -1,0 +1,92 @@
+"""The stages of the flow as plain functions: domain value in, domain value out.
+
+Network stages are coroutines taking the shared HTTP client; CPU stages are plain
+functions a runner may put on a thread or process pool. None of them touch the store.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from babelwire.config import FetchSettings
+from babelwire.domain import Document, FeedPoll, Page, Source, TranslatedBlock, Translation
+from babelwire.extract import extract_document
+from babelwire.fetch.client import fetch
+from babelwire.fetch.pages import page_from_result
+from babelwire.sources.feeds import FEED_ACCEPT, parse_feed
+from babelwire.translate.document import translate_document
+from babelwire.translate.engine import Engine
+
+ORIGINAL_ENGINE = "original"
+
+
+class StageError(Exception):
+    """A stage-level failure that is not an I/O error: e.g. an unknown article language."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+async def poll_source(
+    client: httpx.AsyncClient,
+    source: Source,
+    settings: FetchSettings,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FeedPoll:
+    """Fetch and parse a feed, conditionally: a 304 gives an empty, `not_modified` poll."""
+    result = await fetch(
+        client, source.url, settings, etag=etag, last_modified=last_modified, accept=FEED_ACCEPT
+    )
+    new_etag = result.headers.get("etag") or etag
+    new_modified = result.headers.get("last-modified") or last_modified
+    if result.not_modified:
+        return FeedPoll(items=(), not_modified=True, etag=new_etag, last_modified=new_modified)
+    poll = parse_feed(result.body, result.final_url, result.content_type)
+    return FeedPoll(
+        items=poll.items,
+        etag=new_etag,
+        last_modified=new_modified,
+        title=poll.title,
+        site_url=poll.site_url,
+        language=poll.language,
+    )
+
+
+async def fetch_page(client: httpx.AsyncClient, url: str, settings: FetchSettings) -> Page:
+    result = await fetch(client, url, settings, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+    return page_from_result(result)
+
+
+def document_language(document: Document, source: Source) -> str:
+    """The detected language, else the one configured on the source: never a guess."""
+    language = document.language or source.language
+    if not language:
+        raise StageError(
+            "unknown_language",
+            "could not tell the article's language; set `language` on the source to fix it",
+        )
+    return language.split("-")[0].lower()
+
+
+def translate_article(document: Document, source_lang: str, target_lang: str, engine: Engine) -> Translation:
+    """Translate into `target_lang`; an article already in that language is published as it is."""
+    if source_lang == target_lang:
+        return Translation(
+            document_key=document.key,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            engine=ORIGINAL_ENGINE,
+            model_version="-",
+            title=document.title,
+            blocks=tuple(
+                TranslatedBlock(kind=b.kind, html=b.html, source_html=b.html) for b in document.blocks
+            ),
+        )
+    return translate_document(document, source_lang, target_lang, engine)
+
+
+__all__ = ["document_language", "extract_document", "fetch_page", "poll_source", "translate_article"]

@@ -1,0 +1,1 @@
+"""Polling sources: feeds (RSS, Atom, JSON Feed) and OPML lists of them."""

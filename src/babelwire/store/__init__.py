@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy models, Alembic migrations and queries, on SQLite or PostgreSQL."""

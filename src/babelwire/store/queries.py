@@ -1,0 +1,204 @@
+"""Reads and writes the stages need. Each write is idempotent: keys are content hashes or URLs."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from babelwire.domain import Block, BlockKind, Document, FeedItem, Page, Source, Translation
+from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, PageRow, SourceRow, TranslationRow
+
+IN_FLIGHT = (ItemStatus.NEW, ItemStatus.FETCHED, ItemStatus.EXTRACTED, ItemStatus.TRANSLATED)
+
+
+def upsert_source(session: Session, source: Source) -> SourceRow:
+    row = session.scalar(select(SourceRow).where(SourceRow.url == source.url))
+    if row is None:
+        row = SourceRow(name=source.name, url=source.url, kind=str(source.kind), enabled=True, error_count=0)
+        session.add(row)
+    row.name = source.name or row.name
+    row.language = source.language or row.language
+    row.site_url = source.site_url or row.site_url
+    session.flush()
+    return row
+
+
+def source_from_row(row: SourceRow) -> Source:
+    return Source(name=row.name, url=row.url, language=row.language, site_url=row.site_url)
+
+
+def list_sources(session: Session) -> list[SourceRow]:
+    return list(session.scalars(select(SourceRow).order_by(SourceRow.id)))
+
+
+def due_sources(session: Session, now: datetime, *, force: bool = False) -> list[SourceRow]:
+    query = select(SourceRow).where(SourceRow.enabled.is_(True)).order_by(SourceRow.id)
+    if not force:
+        query = query.where(or_(SourceRow.next_poll_at.is_(None), SourceRow.next_poll_at <= now))
+    return list(session.scalars(query))
+
+
+def add_items(session: Session, source: SourceRow, items: tuple[FeedItem, ...]) -> list[ItemRow]:
+    """Insert items whose URL is new; the same story in two feeds stays one item."""
+    urls = [item.url for item in items]
+    known = set(session.scalars(select(ItemRow.url).where(ItemRow.url.in_(urls)))) if urls else set()
+    added: list[ItemRow] = []
+    for item in items:
+        if item.url in known:
+            continue
+        known.add(item.url)
+        row = ItemRow(
+            source_id=source.id,
+            url=item.url,
+            guid=item.guid[:2000],
+            title=item.title,
+            author=item.author,
+            summary=item.summary,
+            published_at=item.published,
+            status=ItemStatus.NEW,
+            attempts=0,
+        )
+        session.add(row)
+        added.append(row)
+    session.flush()
+    return added
+
+
+def pending_items(session: Session, *, max_attempts: int) -> list[ItemRow]:
+    """Items still to move forward, failed ones included until they run out of attempts."""
+    query = (
+        select(ItemRow)
+        .join(SourceRow)
+        .where(SourceRow.enabled.is_(True))
+        .where(
+            or_(
+                ItemRow.status.in_(IN_FLIGHT),
+                (ItemRow.status == ItemStatus.FAILED) & (ItemRow.attempts < max_attempts),
+            )
+        )
+        .order_by(ItemRow.published_at.desc().nulls_last(), ItemRow.id)
+    )
+    return list(session.scalars(query))
+
+
+def record_failure(session: Session, item: ItemRow, stage: str, error_class: str, message: str) -> None:
+    item.status = ItemStatus.FAILED
+    item.error_stage = stage
+    item.error_class = error_class
+    item.error_message = message[:4000]
+    item.attempts = (item.attempts or 0) + 1
+
+
+def save_page(session: Session, page: Page) -> PageRow:
+    row = session.get(PageRow, page.key)
+    if row is None:
+        row = PageRow(
+            key=page.key,
+            url=page.url,
+            final_url=page.final_url,
+            status=page.status,
+            content_type=page.content_type,
+            html=page.html,
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def page_from_row(row: PageRow) -> Page:
+    return Page(
+        url=row.url, final_url=row.final_url, status=row.status, content_type=row.content_type, html=row.html
+    )
+
+
+def save_document(session: Session, document: Document) -> DocumentRow:
+    row = session.get(DocumentRow, document.key)
+    if row is None:
+        row = DocumentRow(
+            key=document.key,
+            url=document.url,
+            title=document.title,
+            language=document.language,
+            byline=document.byline,
+            published_at=document.published,
+            lead_image=document.lead_image,
+            site_name=document.site_name,
+            description=document.description,
+            blocks_json=json.dumps(
+                [{"kind": str(b.kind), "html": b.html, "text": b.text} for b in document.blocks],
+                ensure_ascii=False,
+            ),
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def document_from_row(row: DocumentRow) -> Document:
+    blocks = tuple(
+        Block(kind=BlockKind(b["kind"]), html=b["html"], text=b["text"]) for b in json.loads(row.blocks_json)
+    )
+    return Document(
+        url=row.url,
+        title=row.title,
+        blocks=blocks,
+        language=row.language,
+        byline=row.byline,
+        published=row.published_at,
+        lead_image=row.lead_image,
+        site_name=row.site_name,
+        description=row.description,
+    )
+
+
+def find_translation(session: Session, document_key: str, target_lang: str) -> TranslationRow | None:
+    return session.scalar(
+        select(TranslationRow)
+        .where(TranslationRow.document_key == document_key, TranslationRow.target_lang == target_lang)
+        .order_by(TranslationRow.created_at.desc())
+        .limit(1)
+    )
+
+
+def save_translation(session: Session, translation: Translation) -> TranslationRow:
+    row = session.get(TranslationRow, translation.key)
+    if row is None:
+        row = TranslationRow(
+            key=translation.key,
+            document_key=translation.document_key,
+            source_lang=translation.source_lang,
+            target_lang=translation.target_lang,
+            engine=translation.engine,
+            model_version=translation.model_version,
+            title=translation.title,
+            blocks_json=translation.blocks_json(),
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def mark_published(item: ItemRow) -> None:
+    item.status = ItemStatus.PUBLISHED
+    item.error_stage = item.error_class = item.error_message = None
+    if item.site_published_at is None:
+        item.site_published_at = datetime.now(UTC)
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(ItemRow.status, func.count()).group_by(ItemRow.status)).all()
+    return {str(status): int(count) for status, count in rows}
+
+
+def failed_items(session: Session, limit: int = 50) -> list[ItemRow]:
+    return list(
+        session.scalars(
+            select(ItemRow)
+            .where(ItemRow.status == ItemStatus.FAILED)
+            .order_by(ItemRow.updated_at.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,1 @@
+"""Machine translation: the engine protocol, engines, and document translation."""

@@ -1,0 +1,1 @@
+"""Engines, one file each. Register new ones in babelwire.translate.registry."""

@@ -1,0 +1,136 @@
+"""Apertium, the rule-based engine from Debian packages: free, local, fast, no GPU.
+
+Runs the `apertium` command in HTML mode so inline markup (links, emphasis) survives.
+Segments are sent in one process call, separated by marker tags that Apertium passes
+through untouched; if the markers do not come back intact, segments are translated one
+by one so a batch never misaligns.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+
+from babelwire.translate.engine import TranslationError
+
+# ISO 639-1 -> Apertium's ISO 639-3 codes, for the languages whose pairs Debian ships.
+ISO3 = {
+    "ca": "cat", "en": "eng", "es": "spa", "fr": "fra", "pt": "por", "it": "ita", "gl": "glg",
+    "eu": "eus", "oc": "oci", "ro": "ron", "ru": "rus", "uk": "ukr", "nb": "nob", "nn": "nno",
+    "da": "dan", "sv": "swe", "is": "isl", "eo": "epo", "an": "arg", "ast": "ast",
+}  # fmt: skip
+_SEPARATOR = '<hr data-bw-seg="{}">'
+_SEPARATOR_RE = re.compile(r'\s*<hr data-bw-seg="(\d+)">\s*')
+
+
+@functools.cache
+def installed_modes(binary: str = "apertium") -> frozenset[str]:
+    """The translation modes (`spa-eng`, ...) installed on this machine."""
+    try:
+        listing = subprocess.run([binary, "-l"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(line.strip() for line in listing.stdout.splitlines() if line.strip())
+
+
+@functools.cache
+def package_version(mode: str) -> str:
+    """Version of the Debian package providing the pair, e.g. "apertium-eng-spa 0.8.1-2"."""
+    src, tgt = mode.split("-")[:2]
+    for package in (f"apertium-{src}-{tgt}", f"apertium-{tgt}-{src}"):
+        try:
+            out = subprocess.run(
+                ["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True, check=False
+            )
+        except OSError:
+            break
+        if out.returncode == 0 and out.stdout.strip():
+            return f"{package} {out.stdout.strip()}"
+    return mode
+
+
+class ApertiumEngine:
+    name = "apertium"
+
+    def __init__(
+        self, *, binary: str = "apertium", mark_unknown: bool = False, timeout: float = 120.0
+    ) -> None:
+        self.binary = binary
+        self.mark_unknown = mark_unknown
+        self.timeout = timeout
+        self._last_mode = ""
+
+    @property
+    def model_version(self) -> str:
+        return package_version(self._last_mode) if self._last_mode else "apertium"
+
+    def version_for(self, source_lang: str, target_lang: str) -> str:
+        mode = self.mode(source_lang, target_lang)
+        return package_version(mode) if mode else "apertium"
+
+    def mode(self, source_lang: str, target_lang: str) -> str | None:
+        src, tgt = ISO3.get(source_lang), ISO3.get(target_lang)
+        if not src or not tgt:
+            return None
+        mode = f"{src}-{tgt}"
+        return mode if mode in installed_modes(self.binary) else None
+
+    def supports(self, source_lang: str, target_lang: str) -> bool:
+        return self.mode(source_lang, target_lang) is not None
+
+    def translate(self, segments: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        mode = self.mode(source_lang, target_lang)
+        if mode is None:
+            raise TranslationError(
+                self.name,
+                "unsupported_pair",
+                f"no Apertium pair {source_lang}->{target_lang} installed "
+                f"(install the Debian package apertium-{ISO3.get(source_lang, source_lang)}-"
+                f"{ISO3.get(target_lang, target_lang)} or its reverse)",
+            )
+        self._last_mode = mode
+        if not segments:
+            return []
+        joined = "\n".join(_SEPARATOR.format(i) + segment for i, segment in enumerate(segments))
+        output = self._run(mode, joined)
+        parts = _SEPARATOR_RE.split(output)
+        # split() gives ["", "0", text0, "1", text1, ...] when the markers survived in order.
+        indices, texts = parts[1::2], parts[2::2]
+        if parts[0].strip() == "" and indices == [str(i) for i in range(len(segments))]:
+            translated = [text.strip() for text in texts]
+        else:
+            translated = [self._run(mode, segment).strip() for segment in segments]
+        for source, target in zip(segments, translated, strict=True):
+            if source.strip() and not target:
+                raise TranslationError(
+                    self.name, "empty_output", f"{mode} returned nothing for a non-empty segment"
+                )
+        return translated
+
+    def _run(self, mode: str, text: str) -> str:
+        if shutil.which(self.binary) is None:
+            raise TranslationError(
+                self.name, "not_installed", "the apertium command is missing: apt-get install apertium"
+            )
+        command = [self.binary, "-f", "html"]
+        if not self.mark_unknown:
+            command.append("-u")
+        command.append(mode)
+        try:
+            result = subprocess.run(
+                command, input=text, capture_output=True, text=True, timeout=self.timeout, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise TranslationError(
+                self.name, "timeout", f"{mode} took longer than {self.timeout:g} s"
+            ) from exc
+        if result.returncode != 0:
+            message = (result.stderr.strip().splitlines() or [f"exit status {result.returncode}"])[0]
+            raise TranslationError(self.name, "engine_failed", f"{mode}: {message}")
+        # Some broken pairs (Debian 12 rus-ukr) exit 0 with no output: that is a failure.
+        if text.strip() and not result.stdout.strip():
+            raise TranslationError(self.name, "empty_output", f"{mode} exited 0 but produced no output")
+        return result.stdout

@@ -1,0 +1,1 @@
+"""The published site: pages, feeds and (later) the API. It reads the store and nothing else."""

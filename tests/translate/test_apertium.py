@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from babelwire.translate.engine import Engine, TranslationError
+from babelwire.translate.engines.apertium import ApertiumEngine, installed_modes
+
+pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apt-get install apertium apertium-eng-spa")
+
+
+def test_is_an_engine_and_knows_installed_pairs() -> None:
+    engine = ApertiumEngine()
+    assert isinstance(engine, Engine)
+    assert "spa-eng" in installed_modes()
+    assert engine.supports("es", "en") and engine.supports("en", "ca")
+    assert not engine.supports("es", "zz")
+
+
+def test_translates_in_order_and_keeps_markup() -> None:
+    segments = [
+        'El alcalde visitó <a href="https://a.example/puerto">el puerto</a> el <em>martes</em>.',
+        "«No vamos a permitirlo», afirmó la ministra.",
+        "",
+        "La ciudad tiene 175.000 habitantes.",
+    ]
+    out = ApertiumEngine().translate(segments, "es", "en")
+    assert len(out) == 4
+    assert '<a href="https://a.example/puerto">' in out[0] and "port" in out[0] and "<em>" in out[0]
+    assert "Tuesday" in out[0]
+    assert "minister" in out[1]
+    assert out[2] == ""
+    assert "175.000" in out[3] and "inhabitants" in out[3]
+
+
+def test_same_input_same_output() -> None:
+    engine = ApertiumEngine()
+    text = ["El Gobierno aprobó ayer el presupuesto."]
+    assert engine.translate(text, "es", "en") == engine.translate(text, "es", "en")
+
+
+def test_unknown_word_markers_only_when_asked() -> None:
+    text = ["El zorblax llegó."]
+    assert "*" not in ApertiumEngine().translate(text, "es", "en")[0]
+    assert "*zorblax" in ApertiumEngine(mark_unknown=True).translate(text, "es", "en")[0]
+
+
+def test_version_names_the_debian_package() -> None:
+    assert ApertiumEngine().version_for("es", "en").startswith("apertium-eng-spa ")
+
+
+def test_unsupported_pair_says_what_to_install() -> None:
+    with pytest.raises(TranslationError) as caught:
+        ApertiumEngine().translate(["hola"], "es", "ja")
+    assert caught.value.reason == "unsupported_pair"
+
+
+def _fake_apertium(tmp_path: Path, body: str) -> str:
+    """A stand-in binary that lists real modes but misbehaves when translating, like a broken pair."""
+    script = tmp_path / "apertium"
+    script.write_text(f'#!/bin/sh\nif [ "$1" = "-l" ]; then exec apertium -l; fi\ncat >/dev/null\n{body}\n')
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return str(script)
+
+
+def test_empty_output_for_non_empty_input_is_an_error(tmp_path: Path) -> None:
+    # Debian 12's rus-ukr pair crashes in the tagger yet exits 0 with no output.
+    engine = ApertiumEngine(binary=_fake_apertium(tmp_path, "exit 0"))
+    with pytest.raises(TranslationError) as caught:
+        engine.translate(["Hola."], "es", "en")
+    assert caught.value.reason == "empty_output"
+
+
+def test_non_zero_exit_is_an_error_with_the_engine_message(tmp_path: Path) -> None:
+    engine = ApertiumEngine(binary=_fake_apertium(tmp_path, "echo 'Error: mode broken' >&2; exit 1"))
+    with pytest.raises(TranslationError) as caught:
+        engine.translate(["Hola."], "es", "en")
+    assert caught.value.reason == "engine_failed" and "mode broken" in caught.value.message
