@@ -17,7 +17,9 @@ from babelwire.sources.errors import SourceError
 
 def looks_like_json_feed(body: bytes, content_type: str) -> bool:
     mime = content_type.split(";", 1)[0].strip().lower()
-    return mime in ("application/feed+json", "application/json") or body.lstrip()[:1] == b"{"
+    if mime in ("application/feed+json", "application/json"):
+        return True
+    return "xml" not in mime and body.lstrip()[:1] == b"{"
 
 
 def parse_json_feed(body: bytes, url: str) -> FeedPoll:

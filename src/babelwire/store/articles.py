@@ -105,7 +105,7 @@ def latest_articles(
         .limit(limit)
         .offset(offset)
     )
-    return [_article(*row) for row in session.execute(query).tuples()]
+    return [_article(*row) for row in session.execute(query).all()]
 
 
 def count_articles(session: Session, language: str) -> int:
@@ -113,5 +113,5 @@ def count_articles(session: Session, language: str) -> int:
 
 
 def get_article(session: Session, language: str, item_id: int) -> PublishedArticle | None:
-    row = session.execute(_published_query(language).where(ItemRow.id == item_id)).tuples().first()
+    row = session.execute(_published_query(language).where(ItemRow.id == item_id)).first()
     return _article(*row) if row else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
@@ -19,7 +20,16 @@ from babelwire.web.rendering import make_environment
 from babelwire.web.security import SecurityHeadersMiddleware
 
 PAGE_SIZE = 20
-STATIC = __import__("pathlib").Path(__file__).with_name("static")
+STATIC = Path(__file__).with_name("static")
+
+
+def _session(request: Request) -> Iterator[Session]:
+    store: Store = request.app.state.store
+    with store.session() as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(_session)]
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
@@ -31,16 +41,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.store = store
 
-    def session() -> Iterator[Session]:
-        with store.session() as s:
-            yield s
-
     def check_language(lang: str) -> str:
         if lang not in languages:
             raise HTTPException(status_code=404, detail=f"this site does not publish in {lang!r}")
         return lang
-
-    db = Annotated[Session, Depends(session)]
 
     def render(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
         base = {"site_title": settings.site_title, "languages": languages, "request_path": request.url.path}
@@ -52,12 +56,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return RedirectResponse(f"/{languages[0]}/", status_code=302)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz(s: db) -> dict[str, str]:
+    def healthz(s: DbSession) -> dict[str, str]:
         s.execute(text("SELECT 1"))
         return {"status": "ok"}
 
     @app.get("/{lang}/", response_class=HTMLResponse)
-    def home(request: Request, lang: str, s: db, page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> HTMLResponse:
+    def home(request: Request, lang: str, s: DbSession, page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> HTMLResponse:
         check_language(lang)
         total = count_articles(s, lang)
         articles = latest_articles(s, lang, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
@@ -65,7 +69,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return render(request, "home.html", lang=lang, articles=articles, page=page, pages=pages, total=total)
 
     @app.get("/{lang}/articles/{article_id}", response_class=HTMLResponse)
-    def article(request: Request, lang: str, article_id: int, s: db) -> HTMLResponse:
+    def article(request: Request, lang: str, article_id: int, s: DbSession) -> HTMLResponse:
         check_language(lang)
         found = get_article(s, lang, article_id)
         if found is None:
@@ -74,7 +78,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return render(request, "article.html", lang=lang, article=found, other_languages=others)
 
     @app.get("/{lang}/feed.rss")
-    def rss(lang: str, s: db) -> Response:
+    def rss(lang: str, s: DbSession) -> Response:
         check_language(lang)
         articles = latest_articles(s, lang, limit=50)
         base = settings.base_url.rstrip("/")

@@ -1,0 +1,60 @@
+"""A published site to look at: the demo site run through the real pipeline once per module."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from babelwire.config import Settings
+from babelwire.demo.server import DemoSite
+from babelwire.domain import Source
+from babelwire.pipeline.embedded import EmbeddedRunner
+from babelwire.store import queries
+from babelwire.store.db import Store
+
+
+@pytest.fixture(scope="module")
+def demo_site() -> Iterator[DemoSite]:
+    with DemoSite() as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def site_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    data = tmp_path_factory.mktemp("site")
+    return Settings(
+        data_dir=data,
+        database_url=f"sqlite:///{data / 'site.db'}",
+        target_languages=["en", "es"],
+        site_title="Test Wire",
+        base_url="http://wire.test",
+    )
+
+
+@pytest.fixture(scope="module")
+def published_store(site_settings: Settings, demo_site: DemoSite) -> Iterator[Store]:
+    if shutil.which("apertium") is None:
+        pytest.skip("apt-get install apertium-eng-spa")
+    store = Store(site_settings.resolved_database_url)
+    with store.session() as session, session.begin():
+        queries.upsert_source(session, Source(name="El Diario del Puerto", url=demo_site.rss_url, language="es"))
+    runner = EmbeddedRunner(site_settings, store)
+    # In its own thread: Playwright's sync API may already own this thread's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        report = pool.submit(asyncio.run, runner.run_once(force_poll=True)).result()
+    runner.close()
+    assert report.failures == []
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    path = Path(__file__).resolve().parents[2] / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

@@ -1,0 +1,95 @@
+"""A reader in a real browser (Debian's Chromium, driven by Playwright): home -> article -> original."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from babelwire.config import Settings
+from babelwire.demo.server import DemoSite
+from babelwire.store.db import Store
+from babelwire.web.app import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("Chromium is required in CI: apt-get install chromium")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def site_url(site_settings: Settings, published_store: Store) -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(site_settings, published_store), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the site did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if shutil.which(CHROMIUM) is None:
+        pytest.skip("chromium missing")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )  # fmt: skip
+        yield launched
+        launched.close()
+
+
+def test_reader_goes_from_home_to_article_to_original(
+    browser: Browser, site_url: str, demo_site: DemoSite, artifacts: Path
+) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    page.goto(f"{site_url}/")
+    assert page.url == f"{site_url}/en/"
+    cards = page.locator(".article-card h2 a")
+    assert cards.count() == len(demo_site.articles)
+    page.screenshot(path=str(artifacts / "home.png"), full_page=True)
+
+    first_title = cards.first.inner_text()
+    cards.first.click()
+    page.wait_for_load_state()
+    assert page.locator("article h1").inner_text() == first_title
+    assert page.locator(".mt-notice").is_visible()
+    original = page.locator("a.original-link")
+    href = original.get_attribute("href")
+    assert href in {demo_site.article_url(a) for a in demo_site.articles}
+    assert "noopener" in (original.get_attribute("rel") or "")
+    page.screenshot(path=str(artifacts / "article.png"), full_page=True)
+    assert errors == []  # our pages load every resource and run no failing script
+
+    original.click()
+    page.wait_for_load_state()
+    assert page.url == href
+    assert page.locator("h1").first.inner_text() in {a.title for a in demo_site.articles}
+    page.close()
