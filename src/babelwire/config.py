@@ -6,13 +6,15 @@ defaults. Nested keys use `__` in the environment: `BABELWIRE_FETCH__TIMEOUT=10`
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -45,7 +47,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: SQLite file in data_dir."
     )
-    target_languages: list[str] = Field(default_factory=lambda: ["en"])
+    # NoDecode: the environment gives "en,ca" (or a JSON list), split by the validator below.
+    target_languages: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["en"], description="Languages to publish in (ISO 639-1)."
+    )
     engines: dict[str, str] = Field(
         default_factory=dict,
         description='Engine per language pair, e.g. {"es-en": "apertium"}; "*" is the fallback.',
@@ -63,6 +68,8 @@ class Settings(BaseSettings):
     @classmethod
     def _split_languages(cls, value: Any) -> Any:
         if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 

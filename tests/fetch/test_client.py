@@ -26,7 +26,7 @@ def server() -> Iterator[SiteServer]:
 
 
 def test_ok_page_with_user_agent(server: SiteServer) -> None:
-    server.set_route("/a", Response(body="<p>hola</p>".encode()))
+    server.set_route("/a", Response(body=b"<p>hola</p>"))
     result = fetch_sync(server.url("/a"), FAST)
     assert result.status == 200 and result.body == b"<p>hola</p>"
     assert server.requests[-1].headers["User-Agent"].startswith("babelwire/")

@@ -69,7 +69,9 @@ def test_demo_site_is_published_in_english_without_chrome(
     with store.session() as session:
         articles = latest_articles(session, "en", limit=100)
         documents = list(session.scalars(select(DocumentRow)))
-    assert sorted(a.original_url for a in articles) == sorted(demo_site.article_url(a) for a in demo_site.articles)
+    assert sorted(a.original_url for a in articles) == sorted(
+        demo_site.article_url(a) for a in demo_site.articles
+    )
     for document in documents:
         source_text = " ".join(b["text"] for b in json.loads(document.blocks_json))
         leaked = [chrome for chrome in CHROME_STRINGS if chrome in source_text]
@@ -102,6 +104,12 @@ def test_second_run_is_conditional_and_translates_nothing(
         assert queries.status_counts(session) == {ItemStatus.PUBLISHED: len(demo_site.articles)}
 
 
+def rss_feed(*links: str) -> Response:
+    items = "".join(f"<item><title>{link}</title><link>{link}</link></item>" for link in links)
+    body = f'<rss version="2.0"><channel><title>Test</title>{items}</channel></rss>'
+    return Response(content_type="application/rss+xml", body=body.encode())
+
+
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -121,10 +129,10 @@ def test_bad_input_is_recorded_on_its_item_and_the_rest_publishes(
             ("/broken.html", hostile.url("/broken.html")),
             ("/dead.html", dead),
         ]
-        rss = "".join(f"<item><title>{p}</title><link>{u}</link></item>" for p, u in items)
-        hostile.set_route("/rss.xml", Response(content_type="application/rss+xml",
-                                               body=f'<rss version="2.0"><channel><title>H</title>{rss}</channel></rss>'.encode()))  # fmt: skip
-        hostile.set_route("/not-xml.rss", Response(content_type="application/rss+xml", body=b"{{{ this is no feed"))
+        hostile.set_route("/rss.xml", rss_feed(*(url for _, url in items)))
+        hostile.set_route(
+            "/not-xml.rss", Response(content_type="application/rss+xml", body=b"{{{ this is no feed")
+        )
         hostile.set_route("/good.html", Response(body=good_html))
         hostile.set_route("/report.pdf", Response(content_type="application/pdf", body=b"%PDF-1.7 binary"))
         hostile.set_route("/broken.html", Response(status=500, body=b"Internal Server Error"))
@@ -147,7 +155,12 @@ def test_bad_input_is_recorded_on_its_item_and_the_rest_publishes(
     }
     for url, (stage, reason) in expected.items():
         row = rows[url]
-        assert (row.status, row.error_stage, row.error_class, row.attempts) == (ItemStatus.FAILED, stage, reason, 1)
+        assert (row.status, row.error_stage, row.error_class, row.attempts) == (
+            ItemStatus.FAILED,
+            stage,
+            reason,
+            1,
+        )
         assert row.error_message
     assert broken_feed is not None and broken_feed.error_count == 1
     assert broken_feed.last_error and broken_feed.last_error.startswith("not_a_feed")
@@ -157,10 +170,13 @@ def test_bad_input_is_recorded_on_its_item_and_the_rest_publishes(
 def test_unknown_language_is_a_recorded_error(demo_site: DemoSite, settings: Settings, store: Store) -> None:
     """An article whose language cannot be told is held back with a fix, not guessed."""
     with SiteServer() as server:
-        page = b"<html><body><article><h1>12345</h1><p>" + b"0123 4567 89. " * 40 + b"</p></article></body></html>"
+        page = (
+            b"<html><body><article><h1>12345</h1><p>"
+            + b"0123 4567 89. " * 40
+            + b"</p></article></body></html>"
+        )
         server.set_route("/n.html", Response(body=page))
-        server.set_route("/feed", Response(content_type="application/rss+xml",
-                         body=f'<rss version="2.0"><channel><title>N</title><item><link>{server.url("/n.html")}</link></item></channel></rss>'.encode()))  # fmt: skip
+        server.set_route("/feed", rss_feed(server.url("/n.html")))
         add_sources(store, Source(name="numbers", url=server.url("/feed")))
         report = run_once(settings, store)
     assert report.published == 0

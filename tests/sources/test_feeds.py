@@ -12,7 +12,8 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel><title>Diario</title><link>https://diario.example/</link><language>es-ES</language>
 <item><title>Primera &amp; segunda</title><link>/noticias/a.html</link><guid isPermaLink="false">id-a</guid>
-  <pubDate>Tue, 10 Mar 2026 09:30:00 +0100</pubDate><dc:creator>Ana Ruiz</dc:creator><description>Resumen</description></item>
+  <pubDate>Tue, 10 Mar 2026 09:30:00 +0100</pubDate><dc:creator>Ana Ruiz</dc:creator>
+  <description>Resumen</description></item>
 <item><title>Sin guid</title><link>https://diario.example/noticias/b.html</link></item>
 <item><title>Repetida</title><link>https://diario.example/noticias/b.html</link></item>
 <item><title>Sin enlace</title></item>

@@ -30,7 +30,12 @@ def test_nested_outlines_are_imported_once() -> None:
 
 def test_export_then_import_round_trips() -> None:
     sources = [
-        Source(name="El Diario", url="https://diario.example/rss.xml", language="es", site_url="https://diario.example/"),
+        Source(
+            name="El Diario",
+            url="https://diario.example/rss.xml",
+            language="es",
+            site_url="https://diario.example/",
+        ),
         Source(name="Ça & là <b>", url="https://fr.example/atom"),
     ]
     assert parse_opml(render_opml(sources)) == sources

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,9 @@ def published_store(site_settings: Settings, demo_site: DemoSite) -> Iterator[St
         pytest.skip("apt-get install apertium-eng-spa")
     store = Store(site_settings.resolved_database_url)
     with store.session() as session, session.begin():
-        queries.upsert_source(session, Source(name="El Diario del Puerto", url=demo_site.rss_url, language="es"))
+        queries.upsert_source(
+            session, Source(name="El Diario del Puerto", url=demo_site.rss_url, language="es")
+        )
     runner = EmbeddedRunner(site_settings, store)
     # In its own thread: Playwright's sync API may already own this thread's event loop.
     with ThreadPoolExecutor(1) as pool:

@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TypeVar
 
 import httpx
@@ -178,13 +179,15 @@ class EmbeddedRunner:
             document = self._write(lambda s: queries.document_from_row(s.get_one(DocumentRow, document_key)))
             source_lang = stages.document_language(document, source)
             for target in self.settings.target_languages:
-                if self._write(lambda s, t=target: queries.find_translation(s, document_key, t)) is not None:
+                if self._write(
+                    partial(queries.find_translation, document_key=document_key, target_lang=target)
+                ):
                     continue
                 engine = self._engine(source_lang, target)
                 translation = await loop.run_in_executor(
                     self._cpu, stages.translate_article, document, source_lang, target, engine
                 )
-                self._write(lambda s, t=translation: queries.save_translation(s, t))
+                self._write(partial(queries.save_translation, translation=translation))
             stage = "publish"
             self._write(lambda s: queries.mark_published(s.get_one(ItemRow, item_id)))
         except Exception as exc:  # recorded on the item; the other items go on

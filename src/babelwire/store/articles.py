@@ -44,7 +44,7 @@ class PublishedArticle:
         return self.engine != "original"
 
 
-def _published_query(language: str) -> Select[tuple[ItemRow, DocumentRow, TranslationRow, SourceRow]]:
+def _published_query(language: str) -> Select[ItemRow, DocumentRow, TranslationRow, SourceRow]:
     # The newest translation of each document into `language`.
     newest = (
         select(TranslationRow.document_key, func.max(TranslationRow.created_at).label("created"))
@@ -105,7 +105,7 @@ def latest_articles(
         .limit(limit)
         .offset(offset)
     )
-    return [_article(*row) for row in session.execute(query).all()]
+    return [_article(item, doc, tr, src) for item, doc, tr, src in session.execute(query).all()]
 
 
 def count_articles(session: Session, language: str) -> int:
@@ -114,4 +114,7 @@ def count_articles(session: Session, language: str) -> int:
 
 def get_article(session: Session, language: str, item_id: int) -> PublishedArticle | None:
     row = session.execute(_published_query(language).where(ItemRow.id == item_id)).first()
-    return _article(*row) if row else None
+    if row is None:
+        return None
+    item, document, translation, source = row
+    return _article(item, document, translation, source)

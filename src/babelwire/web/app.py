@@ -61,7 +61,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/{lang}/", response_class=HTMLResponse)
-    def home(request: Request, lang: str, s: DbSession, page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> HTMLResponse:
+    def home(
+        request: Request, lang: str, s: DbSession, page: Annotated[int, Query(ge=1, le=10_000)] = 1
+    ) -> HTMLResponse:
         check_language(lang)
         total = count_articles(s, lang)
         articles = latest_articles(s, lang, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
@@ -83,7 +85,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         articles = latest_articles(s, lang, limit=50)
         base = settings.base_url.rstrip("/")
         body = render_rss(
-            articles, language=lang, site_title=settings.site_title, site_url=base, feed_url=f"{base}/{lang}/feed.rss"
+            articles,
+            language=lang,
+            site_title=settings.site_title,
+            site_url=base,
+            feed_url=f"{base}/{lang}/feed.rss",
         )
         return Response(body, media_type="application/rss+xml; charset=utf-8")
 

@@ -15,7 +15,9 @@ def article_html(article: PublishedArticle) -> str:
         f"<p><em>Machine-translated by {article.engine} ({article.model_version}) from "
         f'<a href="{article.original_url}">the original</a> published by {article.source_name}.</em></p>'
     )
-    body = "".join(f"<{BLOCK_TAGS[b.kind]}>{inline_html(b.html)}</{BLOCK_TAGS[b.kind]}>" for b in article.blocks)
+    body = "".join(
+        f"<{BLOCK_TAGS[b.kind]}>{inline_html(b.html)}</{BLOCK_TAGS[b.kind]}>" for b in article.blocks
+    )
     return notice + body
 
 

@@ -1,0 +1,49 @@
+"""What every command shares: settings, the store, logging, and one-line errors."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+
+from babelwire.config import Settings, load_settings
+from babelwire.store.db import Store
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, fix: str | None = None) -> typer.Exit:
+    """Print a one-line error (and its fix) and return the exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}" + (f"\n[dim]fix:[/] {fix}" if fix else ""))
+    return typer.Exit(code=1)
+
+
+def setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(name)s: %(message)s",
+        handlers=[RichHandler(console=err_console, show_path=False, markup=False)],
+        force=True,
+    )
+    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def open_settings() -> Settings:
+    try:
+        return load_settings()
+    except Exception as exc:
+        raise fail(f"invalid configuration: {exc}", "check babelwire.toml and BABELWIRE_* variables") from exc
+
+
+def open_store(settings: Settings) -> Store:
+    try:
+        return Store(settings.resolved_database_url)
+    except Exception as exc:
+        raise fail(
+            f"cannot open the database {settings.resolved_database_url!r}: {exc}",
+            "set database_url in babelwire.toml or BABELWIRE_DATABASE_URL",
+        ) from exc

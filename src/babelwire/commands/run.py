@@ -1,0 +1,90 @@
+"""`babelwire run` and `babelwire status`: move the pipeline and show where it stands."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from babelwire.commands.common import console, open_settings, open_store
+from babelwire.config import Settings
+from babelwire.pipeline.embedded import EmbeddedRunner
+from babelwire.pipeline.progress import RichReporter
+from babelwire.pipeline.report import RunReport
+from babelwire.store import queries
+from babelwire.store.db import Store
+
+
+def run_command(
+    once: Annotated[bool, typer.Option("--once", help="Process everything due, then exit.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Poll every source now, even if not due.")] = False,
+) -> None:
+    """Poll sources, then fetch, extract, translate and publish every new article.
+
+    Without --once it keeps running, polling each source every `poll_interval` seconds.
+    """
+    settings = open_settings()
+    store = open_store(settings)
+    if once:
+        report = run_pipeline_once(settings, store, force=force)
+        print_report(report)
+        raise typer.Exit(code=0)
+    runner = EmbeddedRunner(settings, store)
+    console.print(f"babelwire running; polling every {settings.poll_interval} s. Ctrl-C stops.")
+    try:
+        asyncio.run(runner.run_forever())
+    except KeyboardInterrupt:
+        console.print("stopped")
+    finally:
+        runner.close()
+
+
+def run_pipeline_once(settings: Settings, store: Store, *, force: bool = False) -> RunReport:
+    with RichReporter() as reporter:
+        runner = EmbeddedRunner(settings, store, reporter)
+        try:
+            return asyncio.run(runner.run_once(force_poll=force))
+        finally:
+            runner.close()
+
+
+def print_report(report: RunReport) -> None:
+    console.print(
+        f"polled {report.sources_polled} sources ({report.sources_not_modified} not modified), "
+        f"{report.items_found} new items, [green]{report.published} published[/], "
+        f"[{'red' if report.failed else 'green'}]{report.failed} failed[/]"
+    )
+    if report.failures:
+        table = Table("stage", "what", "error", title="Failures (recorded; see `babelwire status`)")
+        for failure in report.failures:
+            table.add_row(failure.stage, failure.subject, f"{failure.reason}: {failure.message}")
+        console.print(table)
+
+
+def status_command() -> None:
+    """Show how many items are at each stage, and the latest failures with their reasons."""
+    store = open_store(open_settings())
+    with store.session() as session:
+        counts = queries.status_counts(session)
+        failures = queries.failed_items(session, limit=20)
+        sources = queries.list_sources(session)
+    table = Table("status", "items")
+    for status, count in sorted(counts.items()):
+        table.add_row(status, str(count))
+    console.print(table)
+    broken = [s for s in sources if s.last_error]
+    if broken:
+        source_table = Table("source", "errors", "last error", title="Sources with errors")
+        for source in broken:
+            source_table.add_row(source.url, str(source.error_count), source.last_error or "")
+        console.print(source_table)
+    if failures:
+        failure_table = Table("item", "url", "stage", "error", "attempts", title="Failed items")
+        for item in failures:
+            failure_table.add_row(
+                str(item.id), item.url, item.error_stage or "", f"{item.error_class}: {item.error_message}",
+                str(item.attempts),
+            )  # fmt: skip
+        console.print(failure_table)
