@@ -20,7 +20,9 @@ def test_migrations_match_models(store: Store) -> None:
 def test_migrate_is_idempotent(database_url: str) -> None:
     Store(database_url).close()
     again = Store(database_url)
-    assert {"sources", "items", "pages", "documents", "translations"} <= set(inspect(again.engine).get_table_names())
+    assert {"sources", "items", "pages", "documents", "translations"} <= set(
+        inspect(again.engine).get_table_names()
+    )
     again.close()
 
 
@@ -68,7 +70,9 @@ def test_document_round_trips_and_is_stored_once(store: Store) -> None:
 def test_failed_items_are_retried_until_attempts_run_out(store: Store) -> None:
     with store.session() as session, session.begin():
         source = queries.upsert_source(session, Source(name="s", url="https://news.example/rss"))
-        (item,) = queries.add_items(session, source, (FeedItem(url="https://news.example/x", guid="x", title="X"),))
+        (item,) = queries.add_items(
+            session, source, (FeedItem(url="https://news.example/x", guid="x", title="X"),)
+        )
         queries.record_failure(session, item, "fetch", "http_500", "server answered HTTP 500")
     with store.session() as session, session.begin():
         assert [i.url for i in queries.pending_items(session, max_attempts=3)] == ["https://news.example/x"]

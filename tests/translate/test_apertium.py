@@ -9,7 +9,9 @@ import pytest
 from babelwire.translate.engine import Engine, TranslationError
 from babelwire.translate.engines.apertium import ApertiumEngine, installed_modes
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apt-get install apertium apertium-eng-spa")
+pytestmark = pytest.mark.skipif(
+    shutil.which("apertium") is None, reason="apt-get install apertium apertium-eng-spa"
+)
 
 
 def test_is_an_engine_and_knows_installed_pairs() -> None:

@@ -28,8 +28,11 @@ def setup_logging(verbose: bool) -> None:
         handlers=[RichHandler(console=err_console, show_path=False, markup=False)],
         force=True,
     )
-    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan"):
+    for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # trafilatura warns about every odd link and discarded element: noise for our users.
+    for chatty in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(chatty).setLevel(logging.ERROR)
 
 
 def open_settings() -> Settings:

@@ -31,7 +31,6 @@ def extract_cli(
     (the format of the public Zyte article-extraction benchmark).
     """
     from babelwire.commands.extract import extract_batch_command, extract_command
-
     from babelwire.extract.errors import ExtractionError
     from babelwire.fetch.errors import FetchError
 
