@@ -71,6 +71,7 @@ def test_rss_feed_is_valid_and_credits_originals(client: TestClient, demo_site: 
     feed = feedparser.parse(response.content)
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "rss20"
+    assert feed.feed.link == "http://wire.test/en/"
     assert len(feed.entries) == len(demo_site.articles)
     originals = {demo_site.article_url(a) for a in demo_site.articles}
     for entry in feed.entries:

@@ -26,8 +26,8 @@ def render_rss(
 ) -> bytes:
     feed = FeedGenerator()
     feed.title(f"{site_title} ({language})")
-    feed.link(href=site_url, rel="alternate")
     feed.link(href=feed_url, rel="self")
+    feed.link(href=f"{site_url.rstrip('/')}/{language}/", rel="alternate")  # feedgen: the last link wins
     feed.description(f"Machine-translated news in {language}, with links to every original.")
     feed.language(language)
     feed.generator("babelwire")
