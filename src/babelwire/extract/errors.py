@@ -6,14 +6,15 @@ small closed vocabulary rather than free text: "no_content", "not_html", "extrac
 
 from __future__ import annotations
 
+from babelwire.errors import BabelwireError
 
-class ExtractionError(Exception):
+
+class ExtractionError(BabelwireError):
     """A page could not be turned into a document; `reason` says why in one word."""
 
     def __init__(self, reason: str, message: str) -> None:
-        super().__init__(f"{reason}: {message}")
-        self.reason = reason
-        self.message = message
+        super().__init__(reason, message)
+        self.args = (f"{reason}: {message}",)
 
     def __reduce__(self) -> tuple[type[ExtractionError], tuple[str, str]]:
         # Keeps the error picklable, so batch workers in a process pool can send it back.

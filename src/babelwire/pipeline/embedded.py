@@ -21,26 +21,23 @@ from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
 from babelwire.domain import FeedPoll, Source
-from babelwire.extract.errors import ExtractionError
+from babelwire.errors import BabelwireError
 from babelwire.fetch.client import make_client
-from babelwire.fetch.errors import FetchError
 from babelwire.pipeline import stages
 from babelwire.pipeline.report import Failure, NullReporter, Reporter, RunReport
-from babelwire.sources.errors import SourceError
 from babelwire.store import queries
 from babelwire.store.db import Store
 from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, PageRow, SourceRow
-from babelwire.translate.engine import Engine, TranslationError
+from babelwire.translate.engine import Engine
 from babelwire.translate.registry import get_engine
 
 log = logging.getLogger("babelwire.pipeline")
 T = TypeVar("T")
 MAX_ATTEMPTS = 3
-KNOWN_ERRORS = (FetchError, SourceError, ExtractionError, TranslationError, stages.StageError)
 
 
 def _reason(exc: BaseException) -> tuple[str, str]:
-    if isinstance(exc, KNOWN_ERRORS):
+    if isinstance(exc, BabelwireError):
         return exc.reason, exc.message
     return type(exc).__name__, str(exc) or type(exc).__name__
 
@@ -192,7 +189,7 @@ class EmbeddedRunner:
             self._write(lambda s: queries.mark_published(s.get_one(ItemRow, item_id)))
         except Exception as exc:  # recorded on the item; the other items go on
             reason, message = _reason(exc)
-            if not isinstance(exc, KNOWN_ERRORS):
+            if not isinstance(exc, BabelwireError):
                 log.exception("item %s %s: unexpected %s failure", item_id, item_url, stage)
             self._write(
                 lambda s: queries.record_failure(s, s.get_one(ItemRow, item_id), stage, reason, message)

@@ -10,6 +10,7 @@ import httpx
 
 from babelwire.config import FetchSettings
 from babelwire.domain import Document, FeedPoll, Page, Source, TranslatedBlock, Translation
+from babelwire.errors import BabelwireError
 from babelwire.extract import extract_document
 from babelwire.fetch.client import fetch
 from babelwire.fetch.pages import page_from_result
@@ -20,13 +21,8 @@ from babelwire.translate.engine import Engine
 ORIGINAL_ENGINE = "original"
 
 
-class StageError(Exception):
+class StageError(BabelwireError):
     """A stage-level failure that is not an I/O error: e.g. an unknown article language."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
 
 
 async def poll_source(

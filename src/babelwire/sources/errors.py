@@ -1,9 +1,13 @@
 """Source failures, recorded on the source that caused them."""
 
+from __future__ import annotations
 
-class SourceError(Exception):
+from babelwire.errors import BabelwireError
+
+
+class SourceError(BabelwireError):
+    """A source (feed, OPML list) could not be read."""
+
     def __init__(self, url: str, reason: str, message: str) -> None:
-        super().__init__(f"{url}: {message}")
+        super().__init__(reason, message, subject=url)
         self.url = url
-        self.reason = reason
-        self.message = message

@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
+from babelwire.errors import BabelwireError
 
-class TranslationError(Exception):
+
+class TranslationError(BabelwireError):
     """An engine could not translate; `reason` is short and machine-friendly."""
 
     def __init__(self, engine: str, reason: str, message: str) -> None:
-        super().__init__(f"{engine}: {message}")
+        super().__init__(reason, message, subject=engine)
         self.engine = engine
-        self.reason = reason
-        self.message = message
 
 
 @runtime_checkable
