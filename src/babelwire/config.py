@@ -51,11 +51,19 @@ class Settings(BaseSettings):
     target_languages: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["en"], description="Languages to publish in (ISO 639-1)."
     )
-    engines: dict[str, str] = Field(
+    engines: dict[str, str | list[str]] = Field(
         default_factory=dict,
-        description='Engine per language pair, e.g. {"es-en": "apertium"}; "*" is the fallback.',
+        description='Engines per language pair, tried in order: {"es-en": ["ctranslate2", "apertium"]}; '
+        '"*" applies to every other pair.',
     )
-    default_engine: str = "apertium"
+    default_engine: str | list[str] = "apertium"
+    engine_options: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Options per engine name, passed to the engine: [engine_options.deepl] api_key = ...",
+    )
+    pivot_language: str | None = Field(
+        default="en", description="When no engine has a direct pair, translate through this language."
+    )
     workers: int = Field(
         default=2, description="Threads for CPU work (extraction, engines) in the embedded runner."
     )
@@ -91,11 +99,16 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'babelwire.db').resolve()}"
 
-    def engine_for(self, source_lang: str, target_lang: str) -> str:
-        """The configured engine name for a language pair ("es-en"), else the "*" entry, else the default."""
-        return (
+    def engines_for(self, source_lang: str, target_lang: str) -> list[str]:
+        """Engine names for a pair ("es-en"), in order: the pair's entry, else "*", else the default."""
+        chosen = (
             self.engines.get(f"{source_lang}-{target_lang}") or self.engines.get("*") or self.default_engine
         )
+        return [chosen] if isinstance(chosen, str) else list(chosen)
+
+    def engine_for(self, source_lang: str, target_lang: str) -> str:
+        """The first engine configured for a pair."""
+        return self.engines_for(source_lang, target_lang)[0]
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -51,7 +51,7 @@ def test_unknown_word_markers_only_when_asked() -> None:
 
 
 def test_version_names_the_debian_package() -> None:
-    assert ApertiumEngine().version_for("es", "en").startswith("apertium-eng-spa ")
+    assert ApertiumEngine().model_version("es", "en").startswith("apertium-eng-spa ")
 
 
 def test_unsupported_pair_says_what_to_install() -> None:

@@ -19,8 +19,7 @@ def translate_document(document: Document, source_lang: str, target_lang: str, e
         raise TranslationError(
             engine.name, "misaligned", f"engine returned {len(translated)} segments for {len(segments)}"
         )
-    version_for = getattr(engine, "version_for", None)
-    model_version = version_for(source_lang, target_lang) if callable(version_for) else engine.model_version
+    model_version = engine.model_version(source_lang, target_lang)
     return Translation(
         document_key=document.key,
         source_lang=source_lang,

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 
-from babelwire.translate.engine import TranslationError
+from babelwire.translate.engine import Markup, TranslationError
 
 # ISO 639-1 -> Apertium's ISO 639-3 codes, for the languages whose pairs Debian ships.
 ISO3 = {
@@ -54,6 +54,7 @@ def package_version(mode: str) -> str:
 
 class ApertiumEngine:
     name = "apertium"
+    markup: Markup = "html"
 
     def __init__(
         self, *, binary: str = "apertium", mark_unknown: bool = False, timeout: float = 120.0
@@ -61,13 +62,8 @@ class ApertiumEngine:
         self.binary = binary
         self.mark_unknown = mark_unknown
         self.timeout = timeout
-        self._last_mode = ""
 
-    @property
-    def model_version(self) -> str:
-        return package_version(self._last_mode) if self._last_mode else "apertium"
-
-    def version_for(self, source_lang: str, target_lang: str) -> str:
+    def model_version(self, source_lang: str, target_lang: str) -> str:
         mode = self.mode(source_lang, target_lang)
         return package_version(mode) if mode else "apertium"
 
@@ -91,7 +87,6 @@ class ApertiumEngine:
                 f"(install the Debian package apertium-{ISO3.get(source_lang, source_lang)}-"
                 f"{ISO3.get(target_lang, target_lang)} or its reverse)",
             )
-        self._last_mode = mode
         if not segments:
             return []
         joined = "\n".join(_SEPARATOR.format(i) + segment for i, segment in enumerate(segments))
@@ -125,7 +120,7 @@ class ApertiumEngine:
             )
         except subprocess.TimeoutExpired as exc:
             raise TranslationError(
-                self.name, "timeout", f"{mode} took longer than {self.timeout:g} s"
+                self.name, "timeout", f"{mode} took longer than {self.timeout:g} s", retryable=True
             ) from exc
         if result.returncode != 0:
             message = (result.stderr.strip().splitlines() or [f"exit status {result.returncode}"])[0]
