@@ -3,7 +3,7 @@
 set -euo pipefail
 
 demo=(apertium apertium-eng-spa apertium-eng-cat apertium-spa-cat)
-test=("${demo[@]}" postgresql chromium)
+test=("${demo[@]}" apertium-apy postgresql chromium)
 case "${1:-demo}" in
   demo) wanted=("${demo[@]}") ;;
   test) wanted=("${test[@]}") ;;
@@ -28,3 +28,8 @@ fi
 echo "installing system packages: ${missing[*]}"
 $sudo apt-get update -q
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# apertium-apy's Debian service listens on every interface: babelwire starts APY itself where needed.
+if [[ " ${missing[*]} " == *" apertium-apy "* ]] && command -v systemctl >/dev/null; then
+  $sudo systemctl disable --now apertium-apy >/dev/null 2>&1 || true
+fi

@@ -14,6 +14,7 @@ from babelwire.commands.demo import demo_command
 from babelwire.commands.extract_cli import extract_cli
 from babelwire.commands.run import run_command, status_command
 from babelwire.commands.serve import serve_command
+from babelwire.commands.stats import stats_command
 from babelwire.commands.translate import translate_command
 from babelwire.config import CONFIG_ENV
 
@@ -56,6 +57,7 @@ def show_config() -> None:
 app.add_typer(sources.app, name="sources")
 app.command("run")(run_command)
 app.command("status")(status_command)
+app.command("stats")(stats_command)
 app.command("serve")(serve_command)
 app.command("translate")(translate_command)
 app.command("extract")(extract_cli)

@@ -20,6 +20,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from babelwire.translate.glossary import GlossaryEntry
+
 CONFIG_ENV = "BABELWIRE_CONFIG"
 DEFAULT_CONFIG_FILE = "babelwire.toml"
 
@@ -60,6 +62,10 @@ class Settings(BaseSettings):
     engine_options: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="Options per engine name, passed to the engine: [engine_options.deepl] api_key = ...",
+    )
+    glossary: list[GlossaryEntry] = Field(
+        default_factory=list,
+        description="[[glossary]] entries: term, translation (none: keep), source_lang, target_lang, source",
     )
     pivot_language: str | None = Field(
         default="en", description="When no engine has a direct pair, translate through this language."

@@ -170,6 +170,7 @@ class Translation:
     model_version: str
     title: str
     blocks: tuple[TranslatedBlock, ...]
+    pivot_lang: str | None = None
 
     @property
     def key(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -26,17 +27,50 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 def test_help_explains_every_command(cli: CliRunner) -> None:
     result = cli.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("run", "status", "serve", "translate", "extract", "demo", "sources", "config"):
+    for command in ("run", "status", "stats", "serve", "translate", "extract", "demo", "sources", "config"):
         assert command in result.output
 
 
 @needs_apertium
 def test_translate_stdin_to_stdout(cli: CliRunner) -> None:
     result = cli.invoke(
-        app, ["translate", "--from", "es", "--to", "en"], input="El gato & el perro.\nBuenos días.\n"
+        app,
+        ["translate", "--from", "es", "--to", "en"],
+        input="El gato & el perro.\nEl perro & el gato.\n\nBuenos días.\n",
     )
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["The cat & the dog.", "Good morning."]
+    assert result.output.splitlines() == ["The cat & the dog. The dog & the cat.", "", "Good morning."]
+
+
+@needs_apertium
+def test_translate_lines_gives_one_line_per_input_line(cli: CliRunner) -> None:
+    source = "El Sr. García llegó a EE. UU. el martes. Traía 3,5 kilos.\n\nHay 175.000 personas.\n"
+    result = cli.invoke(
+        app, ["translate", "--from", "es", "--to", "en", "--lines", "--no-memory"], input=source
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n")
+    assert lines[1] == "" and lines[2] == "There are 175,000 people."
+    assert "3.5" in lines[0] and len(lines) == 4  # three input lines, then the final newline
+
+
+@needs_apertium
+def test_translate_html_keeps_links(cli: CliRunner) -> None:
+    source = 'Visite <a href="https://diario.example/">el diario</a> <script>alert(1)</script>hoy.'
+    result = cli.invoke(app, ["translate", "--from", "es", "--to", "en", "--format", "html"], input=source)
+    assert result.exit_code == 0, result.output
+    assert '<a href="https://diario.example/" rel="noopener noreferrer nofollow">' in result.output
+    assert "script" not in result.output
+
+
+@needs_apertium
+def test_translation_memory_shows_in_stats(cli: CliRunner) -> None:
+    for _ in range(2):
+        cli.invoke(app, ["translate", "--from", "es", "--to", "en"], input="El gato duerme. El perro come.")
+    stats = cli.invoke(app, ["stats"])
+    assert stats.exit_code == 0, stats.output
+    row = next(line for line in stats.output.splitlines() if "es->en" in line and "apertium" in line)
+    assert re.search(r"│\s*2\s*│\s*2\s*│\s*50\.0%", row), row  # 2 sentences sent once, then remembered
 
 
 def test_translate_with_unknown_engine_is_a_one_line_error(cli: CliRunner) -> None:

@@ -28,8 +28,9 @@ from babelwire.pipeline.report import Failure, NullReporter, Reporter, RunReport
 from babelwire.store import queries
 from babelwire.store.db import Store
 from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, PageRow, SourceRow
-from babelwire.translate.engine import Engine
-from babelwire.translate.registry import get_engine
+from babelwire.translate.memory import StoreMemory
+from babelwire.translate.router import Router
+from babelwire.translate.translator import Translator
 
 log = logging.getLogger("babelwire.pipeline")
 T = TypeVar("T")
@@ -47,7 +48,7 @@ class EmbeddedRunner:
         self.settings = settings
         self.store = store
         self.reporter = reporter or NullReporter()
-        self._engines: dict[str, Engine] = {}
+        self.translator = Translator(Router.from_settings(settings), StoreMemory(store))
         self._cpu = ThreadPoolExecutor(
             max_workers=max(2, settings.workers), thread_name_prefix="babelwire-cpu"
         )
@@ -58,12 +59,6 @@ class EmbeddedRunner:
     def _write(self, action: Callable[[Session], T]) -> T:
         with self.store.session() as session, session.begin():
             return action(session)
-
-    def _engine(self, source_lang: str, target_lang: str) -> Engine:
-        name = self.settings.engine_for(source_lang, target_lang)
-        if name not in self._engines:
-            self._engines[name] = get_engine(name)
-        return self._engines[name]
 
     async def run_once(self, *, force_poll: bool = False) -> RunReport:
         """Poll every due source, then move every pending item as far as it will go."""
@@ -180,11 +175,23 @@ class EmbeddedRunner:
                     partial(queries.find_translation, document_key=document_key, target_lang=target)
                 ):
                     continue
-                engine = self._engine(source_lang, target)
-                translation = await loop.run_in_executor(
-                    self._cpu, stages.translate_article, document, source_lang, target, engine
+                translation, usage = await loop.run_in_executor(
+                    self._cpu,
+                    stages.translate_article,
+                    document,
+                    source,
+                    source_lang,
+                    target,
+                    self.translator,
+                    self.settings.glossary,
                 )
                 self._write(partial(queries.save_translation, translation=translation))
+                log.info(
+                    "item %s %s: %s->%s by %s: %d sentences, %d from memory, %d sent to the engine%s",
+                    item_id, item_url, source_lang, target, translation.engine, usage.sentences,
+                    usage.memory_hits, usage.sent_to_engine,
+                    f", lost tokens: {usage.lost_tokens}" if usage.lost_tokens else "",
+                )  # fmt: skip
             stage = "publish"
             self._write(lambda s: queries.mark_published(s.get_one(ItemRow, item_id)))
         except Exception as exc:  # recorded on the item; the other items go on

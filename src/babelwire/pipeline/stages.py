@@ -6,6 +6,8 @@ functions a runner may put on a thread or process pool. None of them touch the s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import httpx
 
 from babelwire.config import FetchSettings
@@ -16,7 +18,8 @@ from babelwire.fetch.client import fetch
 from babelwire.fetch.pages import page_from_result
 from babelwire.sources.feeds import FEED_ACCEPT, parse_feed
 from babelwire.translate.document import translate_document
-from babelwire.translate.engine import Engine
+from babelwire.translate.glossary import Glossary, GlossaryEntry
+from babelwire.translate.translator import Translator, Usage
 
 ORIGINAL_ENGINE = "original"
 
@@ -68,10 +71,17 @@ def document_language(document: Document, source: Source) -> str:
     return language.split("-")[0].lower()
 
 
-def translate_article(document: Document, source_lang: str, target_lang: str, engine: Engine) -> Translation:
+def translate_article(
+    document: Document,
+    source: Source,
+    source_lang: str,
+    target_lang: str,
+    translator: Translator,
+    glossary_entries: Sequence[GlossaryEntry] = (),
+) -> tuple[Translation, Usage]:
     """Translate into `target_lang`; an article already in that language is published as it is."""
     if source_lang == target_lang:
-        return Translation(
+        original = Translation(
             document_key=document.key,
             source_lang=source_lang,
             target_lang=target_lang,
@@ -82,7 +92,9 @@ def translate_article(document: Document, source_lang: str, target_lang: str, en
                 TranslatedBlock(kind=b.kind, html=b.html, source_html=b.html) for b in document.blocks
             ),
         )
-    return translate_document(document, source_lang, target_lang, engine)
+        return original, Usage()
+    glossary = Glossary.for_pair(glossary_entries, source_lang, target_lang, source=(source.name, source.url))
+    return translate_document(document, source_lang, target_lang, translator, glossary=glossary)
 
 
 __all__ = ["document_language", "extract_document", "fetch_page", "poll_source", "translate_article"]

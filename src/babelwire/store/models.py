@@ -158,4 +158,23 @@ class TranslationRow(Base):
     model_version: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(Text)
     blocks_json: Mapped[str] = mapped_column(Text)
+    pivot_lang: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MemoryRow(Base):
+    """Translation memory: one engine output for one normalized input sentence."""
+
+    __tablename__ = "translation_memory"
+    __table_args__ = (Index("ix_translation_memory_engine_pair", "engine", "source_lang", "target_lang"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    engine: Mapped[str] = mapped_column(String(100))
+    model_version: Mapped[str] = mapped_column(String(200))
+    source_lang: Mapped[str] = mapped_column(String(16))
+    target_lang: Mapped[str] = mapped_column(String(16))
+    source_text: Mapped[str] = mapped_column(Text)
+    target_text: Mapped[str] = mapped_column(Text)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

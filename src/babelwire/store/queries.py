@@ -175,6 +175,7 @@ def save_translation(session: Session, translation: Translation) -> TranslationR
             model_version=translation.model_version,
             title=translation.title,
             blocks_json=translation.blocks_json(),
+            pivot_lang=translation.pivot_lang,
         )
         session.add(row)
         session.flush()

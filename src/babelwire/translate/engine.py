@@ -2,7 +2,7 @@
 
 Segments are sentences. For engines whose `markup` is "html" they are inline HTML
 fragments (sanitized by extract/) that may hold `<a>`, `<em>`, ... and the placeholder tag
-`<x id="N"/>` standing for a protected token (a number, URL, glossary term): the engine
+`<var>N</var>` standing for a protected token (a number, URL, glossary term): the engine
 must keep every tag. Engines whose `markup` is "text" get plain text and return plain
 text. Either way: exactly one output per input segment, in order.
 """
