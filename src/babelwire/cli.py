@@ -13,6 +13,7 @@ from babelwire.commands.common import console, setup_logging
 from babelwire.commands.demo import demo_command
 from babelwire.commands.extract_cli import extract_cli
 from babelwire.commands.run import run_command, status_command
+from babelwire.commands.segment import segment_command
 from babelwire.commands.serve import serve_command
 from babelwire.commands.stats import stats_command
 from babelwire.commands.translate import translate_command
@@ -60,6 +61,7 @@ app.command("status")(status_command)
 app.command("stats")(stats_command)
 app.command("serve")(serve_command)
 app.command("translate")(translate_command)
+app.command("segment")(segment_command)
 app.command("extract")(extract_cli)
 app.command("demo")(demo_command)
 
