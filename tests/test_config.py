@@ -47,3 +47,13 @@ def test_bad_value_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BABELWIRE_POLL_INTERVAL", "often")
     with pytest.raises(ValueError, match="poll_interval"):
         Settings()
+
+
+def test_the_example_configuration_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    example = Path(__file__).resolve().parents[1] / "babelwire.toml.example"
+    monkeypatch.setenv("BABELWIRE_CONFIG", str(example))
+    settings = Settings()
+    assert settings.engines_for("ca", "en") == ["apertium", "apertium-apy"]
+    assert settings.engines_for("fr", "de") == ["apertium"]
+    assert settings.engine_options["apertium-apy"]["url"].startswith("http://127.0.0.1")
+    assert {entry.term for entry in settings.glossary} == {"El Diario del Puerto", "Xunta"}
