@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from babelwire.commands import sources
+from babelwire.commands import models, sources
 from babelwire.commands.common import console, setup_logging
 from babelwire.commands.demo import demo_command
 from babelwire.commands.extract_cli import extract_cli
@@ -56,6 +56,7 @@ def show_config() -> None:
 
 
 app.add_typer(sources.app, name="sources")
+app.add_typer(models.app, name="models")
 app.command("run")(run_command)
 app.command("status")(status_command)
 app.command("stats")(stats_command)

@@ -32,7 +32,8 @@ DOCUMENT = Document(
     title="El puerto & la ciudad",
     blocks=(
         block(
-            'El puerto creció un <strong>12,5 %</strong>. Lo dijo el Sr. García en <a href="https://x.es/">su web</a>.'
+            "El puerto creció un <strong>12,5 %</strong>. "
+            'Lo dijo el Sr. García en <a href="https://x.es/">su web</a>.'
         ),
         block("Nuevas obras", BlockKind.HEADING),
         block("Un muelle de 1.200 metros", BlockKind.LIST_ITEM),

@@ -39,7 +39,8 @@ def test_pattern_matches_whole_words_longest_first() -> None:
 def test_glossary_from_configuration(tmp_path, monkeypatch) -> None:
     config = tmp_path / "babelwire.toml"
     config.write_text(
-        '[[glossary]]\nterm = "Puerto Azul"\n\n[[glossary]]\nterm = "Xunta"\ntranslation = "Galician government"\n'
+        '[[glossary]]\nterm = "Puerto Azul"\n\n'
+        '[[glossary]]\nterm = "Xunta"\ntranslation = "Galician government"\n'
     )
     monkeypatch.setenv("BABELWIRE_CONFIG", str(config))
     settings = Settings()

@@ -68,10 +68,17 @@ class Router:
 
     @classmethod
     def from_settings(cls, settings: Settings, factory: EngineFactory = get_engine) -> Router:
+        options = {name: dict(values) for name, values in settings.engine_options.items()}
+        names = {n for chosen in [*settings.engines.values(), settings.default_engine]
+                 for n in ([chosen] if isinstance(chosen, str) else chosen)}  # fmt: skip
+        for name in names | set(options):
+            engine_options = options.setdefault(name, {})
+            if engine_options.get("kind", name) == "ctranslate2":  # models live in the data directory
+                engine_options.setdefault("models_dir", str(settings.data_dir / "models"))
         return cls(
             settings.engines,
             settings.default_engine,
-            engine_options=settings.engine_options,
+            engine_options=options,
             pivot_language=settings.pivot_language,
             factory=factory,
         )
