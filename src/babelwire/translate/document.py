@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 
 from babelwire.domain import Document, TranslatedBlock, Translation
 from babelwire.translate.engine import TranslationError
@@ -44,6 +44,12 @@ def default_spans(text: str, lang: str) -> list[tuple[int, int]]:
 
 
 def segment_block(html: str, lang: str, spans: SpanFunction = default_spans) -> SegmentedBlock:
+    if "<" not in html:  # no markup: cut the text directly (most paragraphs)
+        text = unescape(html)
+        cuts = spans(text, lang) or ([(0, len(text))] if text.strip() else [])
+        bounds = [0, *(edge for cut in cuts for edge in cut), len(text)]
+        pieces = [escape(text[a:b], quote=False) for a, b in zip(bounds, bounds[1:], strict=False)]
+        return SegmentedBlock(tuple(pieces[1::2]), tuple(pieces[0::2]))
     inline = parse_inline(html)
     cuts = spans(inline.text, lang) or ([(0, len(inline.text))] if inline.text.strip() else [])
     sentences, gaps, cursor = [], [], 0

@@ -115,6 +115,8 @@ def slice_html(inline: InlineText, start: int, end: int, *, voids_only: bool = F
 def _text(text: str, start: int, end: int, skip: set[int]) -> str:
     if end <= start:
         return ""
+    if not any(start <= position < end for position in skip):
+        return escape(text[start:end], quote=False)
     chars = "".join(ch for i, ch in enumerate(text[start:end], start) if i not in skip)
     return escape(chars, quote=False)
 

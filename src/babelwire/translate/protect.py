@@ -12,6 +12,7 @@ dropped.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("hashtag", r"(?<![\w&#])#\w*[^\W\d_]\w*"),
     ("number", r"(?<![\w.,])\d+(?:[.,\u00a0\u202f]\d+)*(?![\w])"),
 )
+# Every token kind needs a digit, "@", "#" or "www." / "://" somewhere: a quick pre-check.
+_MAY_HAVE_TOKENS = re.compile(r"[\d@#]|www\.|://")
 _PLACEHOLDER = re.compile(r"<var>\s*(\d+)\s*</var>", re.IGNORECASE)
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 
@@ -75,7 +78,9 @@ def protect(
     sentence_html: str, source_lang: str, target_lang: str, glossary: Glossary | None = None
 ) -> Protected:
     tokens: list[Token] = []
-    pattern = _token_pattern(glossary)
+    pattern = _token_pattern(glossary.pattern if glossary else None)
+    if not glossary and not _MAY_HAVE_TOKENS.search(sentence_html):
+        return Protected(sentence_html, ())  # the common case, cheaply: nothing to protect
 
     def replace(match: re.Match[str]) -> str:
         kind = match.lastgroup or "number"
@@ -139,8 +144,9 @@ def restore(output: str, protected: Protected, markup: str) -> Restored:
     return Restored(html, tuple(token.source for token in missing))
 
 
-def _token_pattern(glossary: Glossary | None) -> re.Pattern[str]:
+@functools.lru_cache(maxsize=256)
+def _token_pattern(glossary_pattern: str | None) -> re.Pattern[str]:
     alternatives = [f"(?P<{kind}>{regex})" for kind, regex in TOKEN_PATTERNS]
-    if glossary and glossary.terms:
-        alternatives.insert(0, f"(?P<glossary>{glossary.pattern})")
+    if glossary_pattern:
+        alternatives.insert(0, f"(?P<glossary>{glossary_pattern})")
     return re.compile("|".join(alternatives))
