@@ -12,7 +12,8 @@ restoration around the engine; this measures what that costs. Text: the Spanish 
   Sentences per second, with 1 and 2 inter-threads.
 
 Each figure is the best of --repeat runs, raw and core alternating, because this machine
-is noisy; CPU time (this process and its child processes) is steadier than wall time. Goal: core >= 95% of raw.
+is noisy; CPU time (this process and its child processes) is steadier than wall time.
+Goal: core >= 95% of raw.
 
     .venv/bin/python benchmarks/translate_throughput.py [--sentences N] [--ct2-sentences N]
 """

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape, unescape
+from itertools import pairwise
 
 from babelwire.domain import Document, TranslatedBlock, Translation
 from babelwire.translate.engine import TranslationError
@@ -48,7 +49,7 @@ def segment_block(html: str, lang: str, spans: SpanFunction = default_spans) -> 
         text = unescape(html)
         cuts = spans(text, lang) or ([(0, len(text))] if text.strip() else [])
         bounds = [0, *(edge for cut in cuts for edge in cut), len(text)]
-        pieces = [escape(text[a:b], quote=False) for a, b in zip(bounds, bounds[1:], strict=False)]
+        pieces = [escape(text[a:b], quote=False) for a, b in pairwise(bounds)]
         return SegmentedBlock(tuple(pieces[1::2]), tuple(pieces[0::2]))
     inline = parse_inline(html)
     cuts = spans(inline.text, lang) or ([(0, len(inline.text))] if inline.text.strip() else [])
