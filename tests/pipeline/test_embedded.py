@@ -182,3 +182,27 @@ def test_unknown_language_is_a_recorded_error(demo_site: DemoSite, settings: Set
     assert report.published == 0
     (failure,) = report.failures
     assert failure.stage in {"extract", "translate"}
+
+
+def test_engine_failure_is_recorded_then_the_fallback_publishes(
+    demo_site: DemoSite, settings: Settings, store: Store
+) -> None:
+    """A LibreTranslate server that is down: a readable error on each item, then Apertium as fallback."""
+    down = {"url": f"http://127.0.0.1:{_closed_port()}", "attempts": 1, "connect_timeout": 1}
+    only_down = settings.model_copy(
+        update={"engines": {"es-en": ["libretranslate"]}, "engine_options": {"libretranslate": down}}
+    )
+    add_sources(store, Source(name="Diario", url=demo_site.atom_url, language="es"))
+    report = run_once(only_down, store)
+    assert report.published == 0 and len(report.failures) == 8
+    assert {(f.stage, f.reason) for f in report.failures} == {("translate", "connect")}
+    assert all("libretranslate es->en" in f.message for f in report.failures)
+
+    with_fallback = only_down.model_copy(update={"engines": {"es-en": ["libretranslate", "apertium"]}})
+    report = run_once(with_fallback, store)
+    assert report.published == 8 and report.failures == []
+    with store.session() as session:
+        engines = set(session.scalars(select(TranslationRow.engine)))
+        items = list(session.scalars(select(ItemRow)))
+    assert engines == {"apertium"}
+    assert all(item.status == ItemStatus.PUBLISHED and item.attempts == 1 for item in items)

@@ -97,7 +97,17 @@ class Router:
         routes = []
         for name in self._settings.engines_for(source_lang, target_lang):
             engine = self.engine(name)
-            if engine is not None and engine.supports(source_lang, target_lang):
+            if engine is None:
+                continue
+            try:
+                supported = engine.supports(source_lang, target_lang)
+            except TranslationError as exc:
+                # A server that cannot be asked now (down, timing out) stays in the running: its
+                # translate call fails with the real reason, is recorded, and the fallback is used.
+                supported = exc.retryable
+                if not exc.retryable:
+                    self._broken[name] = exc
+            if supported:
                 routes.append(Route((Leg(engine, source_lang, target_lang),)))
         return routes
 
