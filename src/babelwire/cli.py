@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from babelwire.commands import models, sources
+from babelwire.commands import held, models, sources
 from babelwire.commands.common import console, setup_logging
 from babelwire.commands.demo import demo_command
 from babelwire.commands.extract_cli import extract_cli
+from babelwire.commands.review import review_command
 from babelwire.commands.run import run_command, status_command
 from babelwire.commands.segment import segment_command
 from babelwire.commands.serve import serve_command
@@ -57,6 +58,8 @@ def show_config() -> None:
 
 app.add_typer(sources.app, name="sources")
 app.add_typer(models.app, name="models")
+app.add_typer(held.app, name="held")
+app.command("review")(review_command)
 app.command("run")(run_command)
 app.command("status")(status_command)
 app.command("stats")(stats_command)

@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from babelwire.review.policy import ReviewPolicy
 from babelwire.translate.glossary import GlossaryEntry
 
 CONFIG_ENV = "BABELWIRE_CONFIG"
@@ -67,6 +68,7 @@ class Settings(BaseSettings):
         default_factory=list,
         description="[[glossary]] entries: term, translation (none: keep), source_lang, target_lang, source",
     )
+    review: ReviewPolicy = Field(default_factory=ReviewPolicy, description="[review]: the verdict policy.")
     pivot_language: str | None = Field(
         default="en", description="When no engine has a direct pair, translate through this language."
     )

@@ -153,10 +153,38 @@ def _opt_str(value: object) -> str | None:
 
 
 @dataclass(frozen=True)
+class SentencePair:
+    """A source sentence and its translation (inline HTML), for review checks and the bilingual view."""
+
+    source_html: str
+    target_html: str
+
+
+@dataclass(frozen=True)
 class TranslatedBlock:
     kind: BlockKind
     html: str
     source_html: str
+    sentences: tuple[SentencePair, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": str(self.kind),
+            "html": self.html,
+            "source_html": self.source_html,
+            "sentences": [[p.source_html, p.target_html] for p in self.sentences],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> TranslatedBlock:
+        pairs = data.get("sentences") or []
+        assert isinstance(pairs, list)
+        return cls(
+            kind=BlockKind(str(data["kind"])),
+            html=str(data["html"]),
+            source_html=str(data["source_html"]),
+            sentences=tuple(SentencePair(str(s), str(t)) for s, t in pairs),
+        )
 
 
 @dataclass(frozen=True)
@@ -177,7 +205,4 @@ class Translation:
         return content_hash(self.document_key, self.target_lang, self.engine, self.model_version)
 
     def blocks_json(self) -> str:
-        return json.dumps(
-            [{"kind": str(b.kind), "html": b.html, "source_html": b.source_html} for b in self.blocks],
-            ensure_ascii=False,
-        )
+        return json.dumps([b.to_json() for b in self.blocks], ensure_ascii=False)

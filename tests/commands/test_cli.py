@@ -20,6 +20,7 @@ needs_apertium = pytest.mark.skipif(
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("BABELWIRE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "200")  # rich wraps at 80 columns otherwise
     monkeypatch.chdir(tmp_path)
     return CliRunner()
 

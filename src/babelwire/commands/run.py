@@ -54,6 +54,7 @@ def print_report(report: RunReport) -> None:
     console.print(
         f"polled {report.sources_polled} sources ({report.sources_not_modified} not modified), "
         f"{report.items_found} new items, [green]{report.published} published[/], "
+        f"[{'yellow' if report.held else 'green'}]{report.held} held by review[/], "
         f"[{'red' if report.failed else 'green'}]{report.failed} failed[/]"
     )
     if report.failures:

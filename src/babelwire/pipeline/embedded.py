@@ -20,14 +20,22 @@ import httpx
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
-from babelwire.domain import FeedPoll, Source
+from babelwire.domain import Document, FeedPoll, Source
 from babelwire.errors import BabelwireError
 from babelwire.fetch.client import make_client
 from babelwire.pipeline import stages
 from babelwire.pipeline.report import Failure, NullReporter, Reporter, RunReport
 from babelwire.store import queries
 from babelwire.store.db import Store
-from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, PageRow, SourceRow
+from babelwire.store.models import (
+    DocumentRow,
+    ItemRow,
+    ItemStatus,
+    PageRow,
+    ReviewStatus,
+    SourceRow,
+    TranslationRow,
+)
 from babelwire.translate.memory import StoreMemory
 from babelwire.translate.router import Router
 from babelwire.translate.translator import Translator
@@ -170,30 +178,14 @@ class EmbeddedRunner:
             stage = "translate"
             document = self._write(lambda s: queries.document_from_row(s.get_one(DocumentRow, document_key)))
             source_lang = stages.document_language(document, source)
+            statuses = []
             for target in self.settings.target_languages:
-                if self._write(
-                    partial(queries.find_translation, document_key=document_key, target_lang=target)
-                ):
-                    continue
-                translation, usage = await loop.run_in_executor(
-                    self._cpu,
-                    stages.translate_article,
-                    document,
-                    source,
-                    source_lang,
-                    target,
-                    self.translator,
-                    self.settings.glossary,
-                )
-                self._write(partial(queries.save_translation, translation=translation))
-                log.info(
-                    "item %s %s: %s->%s by %s: %d sentences, %d from memory, %d sent to the engine%s",
-                    item_id, item_url, source_lang, target, translation.engine, usage.sentences,
-                    usage.memory_hits, usage.sent_to_engine,
-                    f", lost tokens: {usage.lost_tokens}" if usage.lost_tokens else "",
-                )  # fmt: skip
+                stage = "translate"
+                key = await self._translation(item_id, item_url, document, source, source_lang, target)
+                stage = "review"
+                statuses.append(await self._review(item_id, item_url, document, key))
             stage = "publish"
-            self._write(lambda s: queries.mark_published(s.get_one(ItemRow, item_id)))
+            outcome = self._write(lambda s: queries.settle_item(s, s.get_one(ItemRow, item_id), statuses))
         except Exception as exc:  # recorded on the item; the other items go on
             reason, message = _reason(exc)
             if not isinstance(exc, BabelwireError):
@@ -204,10 +196,61 @@ class EmbeddedRunner:
             report.failures.append(Failure(item_url, stage, reason, message))
             log.warning("item %s %s: %s failed: %s: %s", item_id, item_url, stage, reason, message)
         else:
-            report.published += 1
+            if outcome == ItemStatus.PUBLISHED:
+                report.published += 1
+            else:
+                report.held += 1
+            languages = zip(self.settings.target_languages, statuses, strict=True)
             log.info(
-                "item %s %s: published in %s", item_id, item_url, ", ".join(self.settings.target_languages)
+                "item %s %s: %s (%s)",
+                item_id,
+                item_url,
+                outcome,
+                ", ".join(f"{t}: {v}" for t, v in languages),
             )
+
+    async def _translation(
+        self, item_id: int, item_url: str, document: Document, source: Source, source_lang: str, target: str
+    ) -> str:
+        """The key of the document's translation into `target`, translating it if there is none yet."""
+        existing = self._write(
+            partial(queries.find_translation, document_key=document.key, target_lang=target)
+        )
+        if existing is not None:
+            return existing.key
+        translation, usage = await asyncio.get_running_loop().run_in_executor(
+            self._cpu, stages.translate_article, document, source, source_lang, target, self.translator,
+            self.settings.glossary,
+        )  # fmt: skip
+        self._write(partial(queries.save_translation, translation=translation))
+        log.info(
+            "item %s %s: %s->%s by %s: %d sentences, %d from memory, %d sent to the engine%s",
+            item_id, item_url, source_lang, target, translation.engine, usage.sentences,
+            usage.memory_hits, usage.sent_to_engine,
+            f", lost tokens: {usage.lost_tokens}" if usage.lost_tokens else "",
+        )  # fmt: skip
+        return translation.key
+
+    async def _review(self, item_id: int, item_url: str, document: Document, key: str) -> str:
+        """The translation's review status, asking the automated editor if it has not decided yet."""
+        row = self._write(lambda s: s.get_one(TranslationRow, key))
+        if row.review_status != ReviewStatus.PENDING:
+            return row.review_status
+        translation = queries.translation_from_row(row)
+        verdict = await asyncio.get_running_loop().run_in_executor(
+            self._cpu, stages.review_article, document, translation, self.settings.review, self.translator
+        )
+        decision, findings = str(verdict.decision), verdict.findings_json()
+        self._write(
+            partial(
+                queries.save_verdict, key=key, decision=decision, score=verdict.score, findings_json=findings
+            )
+        )
+        if verdict.decision != "publish":
+            reasons = "; ".join(verdict.reasons[:3])
+            log.warning("item %s %s: %s translation %s (score %.2f): %s", item_id, item_url,
+                        translation.target_lang, verdict.decision, verdict.score, reasons)  # fmt: skip
+        return str(verdict.decision)
 
     @staticmethod
     def _item_state(session: Session, item_id: int) -> tuple[str, str | None, str | None, Source]:

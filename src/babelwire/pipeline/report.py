@@ -20,6 +20,7 @@ class RunReport:
     sources_not_modified: int = 0
     items_found: int = 0
     published: int = 0
+    held: int = 0  # stopped by the automated editor (held or rejected)
     failures: list[Failure] = field(default_factory=list)
 
     @property

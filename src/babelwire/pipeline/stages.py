@@ -7,18 +7,23 @@ functions a runner may put on a thread or process pool. None of them touch the s
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
 import httpx
 
 from babelwire.config import FetchSettings
-from babelwire.domain import Document, FeedPoll, Page, Source, TranslatedBlock, Translation
+from babelwire.domain import Document, FeedPoll, Page, SentencePair, Source, TranslatedBlock, Translation
 from babelwire.errors import BabelwireError
 from babelwire.extract import extract_document
 from babelwire.fetch.client import fetch
 from babelwire.fetch.pages import page_from_result
+from babelwire.review.editor import Decision, Verdict, context_for, review
+from babelwire.review.policy import ReviewPolicy
 from babelwire.sources.feeds import FEED_ACCEPT, parse_feed
 from babelwire.translate.document import translate_document
 from babelwire.translate.glossary import Glossary, GlossaryEntry
+from babelwire.translate.inline import to_text
+from babelwire.translate.protect import protect
 from babelwire.translate.translator import Translator, Usage
 
 ORIGINAL_ENGINE = "original"
@@ -89,7 +94,10 @@ def translate_article(
             model_version="-",
             title=document.title,
             blocks=tuple(
-                TranslatedBlock(kind=b.kind, html=b.html, source_html=b.html) for b in document.blocks
+                TranslatedBlock(
+                    kind=b.kind, html=b.html, source_html=b.html, sentences=(SentencePair(b.html, b.html),)
+                )
+                for b in document.blocks
             ),
         )
         return original, Usage()
@@ -97,4 +105,29 @@ def translate_article(
     return translate_document(document, source_lang, target_lang, translator, glossary=glossary)
 
 
-__all__ = ["document_language", "extract_document", "fetch_page", "poll_source", "translate_article"]
+__all__ = [
+    "document_language",
+    "extract_document",
+    "fetch_page",
+    "poll_source",
+    "review_article",
+    "translate_article",
+]
+
+
+def review_article(
+    document: Document, translation: Translation, policy: ReviewPolicy, translator: Translator
+) -> Verdict:
+    """The automated editor's verdict; with `round_trip`, the reverse pair translates the target back."""
+    if translation.engine == ORIGINAL_ENGINE:
+        return Verdict(Decision.PUBLISH, 1.0, ())
+    back = None
+    if policy.round_trip:
+
+        def back(texts: Sequence[str]) -> list[str]:
+            protected = [protect(escape(text, quote=False), translation.target_lang, translation.source_lang)
+                         for text in texts]  # fmt: skip
+            result = translator.translate(protected, translation.target_lang, translation.source_lang)
+            return [to_text(html) for html in result.html]
+
+    return review(context_for(document.title, translation, back), policy)

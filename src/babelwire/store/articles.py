@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from babelwire.domain import BlockKind, TranslatedBlock
-from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, SourceRow, TranslationRow
+from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, ReviewStatus, SourceRow, TranslationRow
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def _published_query(language: str) -> Select[ItemRow, DocumentRow, TranslationR
     # The newest translation of each document into `language`.
     newest = (
         select(TranslationRow.document_key, func.max(TranslationRow.created_at).label("created"))
-        .where(TranslationRow.target_lang == language)
+        .where(TranslationRow.target_lang == language, TranslationRow.review_status.in_(ReviewStatus.VISIBLE))
         .group_by(TranslationRow.document_key)
         .subquery()
     )
@@ -69,10 +69,7 @@ def _published_query(language: str) -> Select[ItemRow, DocumentRow, TranslationR
 def _article(
     item: ItemRow, document: DocumentRow, translation: TranslationRow, source: SourceRow
 ) -> PublishedArticle:
-    blocks = tuple(
-        TranslatedBlock(kind=BlockKind(b["kind"]), html=b["html"], source_html=b["source_html"])
-        for b in json.loads(translation.blocks_json)
-    )
+    blocks = tuple(TranslatedBlock.from_json(b) for b in json.loads(translation.blocks_json))
     return PublishedArticle(
         id=item.id,
         language=translation.target_lang,

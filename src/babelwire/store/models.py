@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -52,6 +53,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class ReviewStatus:
+    PENDING = "pending"
+    PUBLISH = "publish"
+    HOLD = "hold"
+    REJECT = "reject"
+    RELEASED = "released"  # held, then released by a person
+    REFUSED = "refused"  # held, then rejected by a person
+    VISIBLE = ("publish", "released")
+
+
 class ItemStatus:
     """Where an item is in the flow. Plain strings so both databases store them the same way."""
 
@@ -60,6 +71,8 @@ class ItemStatus:
     EXTRACTED = "extracted"
     TRANSLATED = "translated"
     PUBLISHED = "published"
+    HELD = "held"  # the automated editor stopped every translation of it: waiting for a person
+    REJECTED = "rejected"
     FAILED = "failed"
 
 
@@ -159,6 +172,11 @@ class TranslationRow(Base):
     title: Mapped[str] = mapped_column(Text)
     blocks_json: Mapped[str] = mapped_column(Text)
     pivot_lang: Mapped[str | None] = mapped_column(String(16))
+    # The automated editor's verdict: pending, publish, hold, reject; released / refused by a person.
+    review_status: Mapped[str] = mapped_column(String(16), default="pending", server_default="publish")
+    review_score: Mapped[float | None] = mapped_column(Float)
+    findings_json: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -8,8 +8,16 @@ from datetime import UTC, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from babelwire.domain import Block, BlockKind, Document, FeedItem, Page, Source, Translation
-from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, PageRow, SourceRow, TranslationRow
+from babelwire.domain import Block, BlockKind, Document, FeedItem, Page, Source, TranslatedBlock, Translation
+from babelwire.store.models import (
+    DocumentRow,
+    ItemRow,
+    ItemStatus,
+    PageRow,
+    ReviewStatus,
+    SourceRow,
+    TranslationRow,
+)
 
 IN_FLIGHT = (ItemStatus.NEW, ItemStatus.FETCHED, ItemStatus.EXTRACTED, ItemStatus.TRANSLATED)
 
@@ -203,3 +211,32 @@ def failed_items(session: Session, limit: int = 50) -> list[ItemRow]:
             .limit(limit)
         )
     )
+
+
+def translation_from_row(row: TranslationRow) -> Translation:
+    return Translation(
+        document_key=row.document_key,
+        source_lang=row.source_lang,
+        target_lang=row.target_lang,
+        engine=row.engine,
+        model_version=row.model_version,
+        title=row.title,
+        blocks=tuple(TranslatedBlock.from_json(b) for b in json.loads(row.blocks_json)),
+        pivot_lang=row.pivot_lang,
+    )
+
+
+def save_verdict(session: Session, key: str, decision: str, score: float, findings_json: str) -> None:
+    row = session.get_one(TranslationRow, key)
+    row.review_status, row.review_score, row.findings_json = decision, score, findings_json
+    row.reviewed_at = datetime.now(UTC)
+
+
+def settle_item(session: Session, item: ItemRow, statuses: list[str]) -> str:
+    """An item is published when any translation may be shown, held when one waits for a person."""
+    if any(status in ReviewStatus.VISIBLE for status in statuses):
+        mark_published(item)
+    else:
+        item.status = ItemStatus.HELD if ReviewStatus.HOLD in statuses else ItemStatus.REJECTED
+        item.error_stage = item.error_class = item.error_message = None
+    return item.status

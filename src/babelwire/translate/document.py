@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import escape, unescape
 from itertools import pairwise
 
-from babelwire.domain import Document, TranslatedBlock, Translation
+from babelwire.domain import Document, SentencePair, TranslatedBlock, Translation
 from babelwire.translate.engine import TranslationError
 from babelwire.translate.glossary import Glossary
 from babelwire.translate.inline import parse_inline, slice_html, to_text
@@ -84,11 +84,15 @@ def translate_document(
     out_blocks = []
     for source_block, segmented in zip(document.blocks, blocks, strict=True):
         count = len(segmented.sentences)
+        pairs = tuple(
+            SentencePair(s, t) for s, t in zip(segmented.sentences, translated[:count], strict=True)
+        )
         out_blocks.append(
             TranslatedBlock(
                 kind=source_block.kind,
                 html=segmented.assemble(translated[:count]),
                 source_html=source_block.html,
+                sentences=pairs,
             )
         )
         translated = translated[count:]

@@ -1,0 +1,1 @@
+"""The automated editor: checks -> findings -> verdict, for every translation before it is published."""
