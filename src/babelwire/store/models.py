@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -86,6 +87,8 @@ class SourceRow(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     site_url: Mapped[str | None] = mapped_column(String(2000))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The source's terms forbid full republication: publish title, first paragraph and the link.
+    excerpt_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -196,3 +199,15 @@ class MemoryRow(Base):
     hits: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CredentialRow(Base):
+    """Secrets for the web: the admin password and API tokens, stored only as argon2 hashes."""
+
+    __tablename__ = "credentials"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "admin_password" or "api_token"
+    secret_hash: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from fastapi import APIRouter, Response
 from feedgen.feed import FeedGenerator
 
-from babelwire.store.articles import PublishedArticle
+from babelwire.store.articles import PublishedArticle, latest_articles
+from babelwire.web.deps import AppSettings, DbSession, check_language
 from babelwire.web.rendering import BLOCK_TAGS, inline_html
+
+router = APIRouter()
 
 
 def article_html(article: PublishedArticle) -> str:
@@ -46,3 +50,17 @@ def render_rss(
             entry.pubDate(article.published)
         entry.description(article_html(article))
     return bytes(feed.rss_str(pretty=True))
+
+
+@router.get("/{lang}/feed.rss")
+def rss(lang: str, session: DbSession, settings: AppSettings) -> Response:
+    check_language(settings, lang)
+    base = settings.base_url.rstrip("/")
+    body = render_rss(
+        latest_articles(session, lang, limit=50),
+        language=lang,
+        site_title=settings.site_title,
+        site_url=base,
+        feed_url=f"{base}/{lang}/feed.rss",
+    )
+    return Response(body, media_type="application/rss+xml; charset=utf-8")
