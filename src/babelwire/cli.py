@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from babelwire.commands import held, models, sources
+from babelwire.commands import admin, held, models, sources
 from babelwire.commands.common import console, setup_logging
 from babelwire.commands.demo import demo_command
 from babelwire.commands.extract_cli import extract_cli
@@ -59,6 +59,7 @@ def show_config() -> None:
 app.add_typer(sources.app, name="sources")
 app.add_typer(models.app, name="models")
 app.add_typer(held.app, name="held")
+app.add_typer(admin.app, name="admin")
 app.command("review")(review_command)
 app.command("run")(run_command)
 app.command("status")(status_command)

@@ -22,6 +22,7 @@ from pydantic_settings import (
 
 from babelwire.review.policy import ReviewPolicy
 from babelwire.translate.glossary import GlossaryEntry
+from babelwire.web.websettings import WebSettings
 
 CONFIG_ENV = "BABELWIRE_CONFIG"
 DEFAULT_CONFIG_FILE = "babelwire.toml"
@@ -79,6 +80,7 @@ class Settings(BaseSettings):
     site_title: str = "babelwire"
     base_url: str = "http://127.0.0.1:8000"
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    web: WebSettings = Field(default_factory=WebSettings, description="[web]: sessions, metrics, API docs.")
 
     @field_validator("target_languages", mode="before")
     @classmethod

@@ -8,12 +8,18 @@ from babelwire.domain import Block, BlockKind, Document, FeedItem, Source
 from babelwire.store import queries
 from babelwire.store.db import Store
 from babelwire.store.models import Base, DocumentRow, ItemStatus
+from babelwire.store.search import is_search_object
 
 
 def test_migrations_match_models(store: Store) -> None:
     """A model change without a migration fails here, on both backends."""
+
+    def include(_obj: object, name: str | None, type_: str, _reflected: bool, _other: object) -> bool:
+        return not is_search_object(name, type_)  # full-text objects live only in migration 0005
+
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

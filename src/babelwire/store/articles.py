@@ -5,12 +5,46 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from babelwire.domain import BlockKind, TranslatedBlock
 from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, ReviewStatus, SourceRow, TranslationRow
+
+
+@dataclass(frozen=True)
+class ReviewFinding:
+    """One thing the automated editor noticed: segment 0 is the title, then the sentences in order."""
+
+    segment: int  # -1: the translation as a whole
+    check: str
+    severity: str
+    message: str
+
+
+SEVERITIES = ("info", "warning", "error", "critical")  # review/findings.py's, least severe first
+
+
+def _findings(findings_json: str | None) -> tuple[ReviewFinding, ...]:
+    """The stored findings; an unknown severity reads as "info" (it is used in class names)."""
+    try:
+        raw = json.loads(findings_json or "[]")
+    except ValueError:
+        return ()
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        ReviewFinding(
+            int(f["segment"]) if isinstance(f.get("segment"), int) else -1,
+            str(f.get("check", "")),
+            f["severity"] if f.get("severity") in SEVERITIES else "info",
+            str(f.get("message", "")),
+        )
+        for f in raw
+        if isinstance(f, dict)
+    )
 
 
 @dataclass(frozen=True)
@@ -31,6 +65,13 @@ class PublishedArticle:
     model_version: str
     lead_image: str | None
     blocks: tuple[TranslatedBlock, ...]
+    # Defaults keep older callers working: the web pages show these, the feeds need not.
+    source_id: int = 0
+    review_status: str = ReviewStatus.PUBLISH
+    review_score: float | None = None
+    findings: tuple[ReviewFinding, ...] = ()
+    updated: datetime | None = None  # when this translation was made or last decided on
+    excerpt_only: bool = False  # the source's terms allow the first paragraph and the link only
 
     @property
     def excerpt_html(self) -> str:
@@ -87,26 +128,38 @@ def _article(
         model_version=translation.model_version,
         lead_image=document.lead_image,
         blocks=blocks,
+        source_id=source.id,
+        review_status=translation.review_status,
+        review_score=translation.review_score,
+        findings=_findings(translation.findings_json),
+        updated=translation.reviewed_at or translation.created_at,
+        excerpt_only=source.excerpt_only,
+    )
+
+
+def _newest_first() -> tuple[ColumnElement[Any], ...]:
+    """The home page's order: the original's date when known, else when it was found."""
+    return (
+        func.coalesce(DocumentRow.published_at, ItemRow.published_at, ItemRow.site_published_at).desc(),
+        ItemRow.id.desc(),
     )
 
 
 def latest_articles(
-    session: Session, language: str, *, limit: int = 30, offset: int = 0
+    session: Session, language: str, *, limit: int = 30, offset: int = 0, source_id: int | None = None
 ) -> list[PublishedArticle]:
-    query = (
-        _published_query(language)
-        .order_by(
-            func.coalesce(DocumentRow.published_at, ItemRow.published_at, ItemRow.site_published_at).desc(),
-            ItemRow.id.desc(),
-        )
-        .limit(limit)
-        .offset(offset)
-    )
+    query = _published_query(language)
+    if source_id is not None:
+        query = query.where(ItemRow.source_id == source_id)
+    query = query.order_by(*_newest_first()).limit(limit).offset(offset)
     return [_article(item, doc, tr, src) for item, doc, tr, src in session.execute(query).all()]
 
 
-def count_articles(session: Session, language: str) -> int:
-    return int(session.scalar(select(func.count()).select_from(_published_query(language).subquery())) or 0)
+def count_articles(session: Session, language: str, *, source_id: int | None = None) -> int:
+    query = _published_query(language)
+    if source_id is not None:
+        query = query.where(ItemRow.source_id == source_id)
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 def get_article(session: Session, language: str, item_id: int) -> PublishedArticle | None:
@@ -115,3 +168,191 @@ def get_article(session: Session, language: str, item_id: int) -> PublishedArtic
         return None
     item, document, translation, source = row
     return _article(item, document, translation, source)
+
+
+def published_languages(session: Session, item_id: int, languages: list[str]) -> list[str]:
+    """Which of `languages` show this item (for the language switcher), in the order given."""
+    rows = session.scalars(
+        select(TranslationRow.target_lang)
+        .join(ItemRow, ItemRow.document_key == TranslationRow.document_key)
+        .where(
+            ItemRow.id == item_id,
+            ItemRow.status == ItemStatus.PUBLISHED,
+            TranslationRow.target_lang.in_(languages),
+            TranslationRow.review_status.in_(ReviewStatus.VISIBLE),
+        )
+    )
+    found = set(rows)
+    return [code for code in languages if code in found]
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """A source as its page shows it: where it is, and what of it this language edition has."""
+
+    id: int
+    name: str
+    site_url: str
+    language: str | None
+    enabled: bool
+    articles: int
+    latest: datetime | None
+
+
+def source_summaries(session: Session, language: str, *, source_id: int | None = None) -> list[SourceSummary]:
+    """Sources with their published article count in `language`; disabled ones only if they have any."""
+    date = func.coalesce(DocumentRow.published_at, ItemRow.published_at, ItemRow.site_published_at)
+    counts = (
+        _published_query(language)
+        .with_only_columns(ItemRow.source_id, func.count().label("n"), func.max(date).label("latest"))
+        .group_by(ItemRow.source_id)
+        .subquery()
+    )
+    query = (
+        select(SourceRow, counts.c.n, counts.c.latest)
+        .outerjoin(counts, counts.c.source_id == SourceRow.id)
+        .order_by(func.lower(SourceRow.name), SourceRow.id)
+    )
+    if source_id is not None:
+        query = query.where(SourceRow.id == source_id)
+    result = []
+    for source, count, latest in session.execute(query).all():
+        if source_id is None and not source.enabled and not count:
+            continue
+        result.append(SourceSummary(source.id, source.name, source.site_url or source.url, source.language,
+                                    source.enabled, int(count or 0), latest))  # fmt: skip
+    return result
+
+
+# --- Feeds and sitemap (web/feeds.py, web/jsonfeed.py, web/sitemap.py) -----------------------------
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """What a per-source feed needs to know about its source: its name and its terms."""
+
+    id: int
+    name: str
+    url: str
+    language: str | None
+    excerpt_only: bool
+
+
+@dataclass(frozen=True)
+class FeedArticle:
+    """A published article plus what feeds need beyond the page: the source's terms, the last change."""
+
+    article: PublishedArticle
+    source_id: int
+    excerpt_only: bool
+    updated: datetime
+
+
+def get_feed_source(session: Session, source_id: int) -> FeedSource | None:
+    source = session.get(SourceRow, source_id)
+    if source is None:
+        return None
+    return FeedSource(
+        source.id, source.name, source.site_url or source.url, source.language, source.excerpt_only
+    )
+
+
+def latest_feed_articles(
+    session: Session, language: str, *, source_id: int | None = None, limit: int = 50
+) -> list[FeedArticle]:
+    """The newest visible articles in `language` (of one source, when given), in home-page order."""
+    query = _published_query(language)
+    if source_id is not None:
+        query = query.where(ItemRow.source_id == source_id)
+    query = query.order_by(
+        func.coalesce(DocumentRow.published_at, ItemRow.published_at, ItemRow.site_published_at).desc(),
+        ItemRow.id.desc(),
+    ).limit(limit)
+    result = []
+    for item, doc, tr, src in session.execute(query).all():
+        # A new translation (another model) or a later release changes what the reader gets.
+        stamps = [tr.created_at, tr.reviewed_at, item.site_published_at, doc.created_at]
+        updated = max(stamp for stamp in stamps if stamp is not None)
+        result.append(FeedArticle(_article(item, doc, tr, src), src.id, src.excerpt_only, updated))
+    return result
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """One article's language versions: which languages show it, and when each last changed."""
+
+    item_id: int
+    versions: dict[str, datetime]
+
+
+def _sitemap_visible(languages: list[str]) -> Select[int]:
+    return (
+        select(ItemRow.id)
+        .join(TranslationRow, TranslationRow.document_key == ItemRow.document_key)
+        .where(
+            ItemRow.status == ItemStatus.PUBLISHED,
+            TranslationRow.target_lang.in_(languages),
+            TranslationRow.review_status.in_(ReviewStatus.VISIBLE),
+        )
+        .group_by(ItemRow.id)
+    )
+
+
+def count_sitemap_items(session: Session, languages: list[str]) -> int:
+    """Published items visible in at least one of `languages` (sizes the sitemap index)."""
+    subquery = _sitemap_visible(languages).subquery()
+    return int(session.scalar(select(func.count()).select_from(subquery)) or 0)
+
+
+def sitemap_entries(
+    session: Session, languages: list[str], *, limit: int = 10_000, offset: int = 0
+) -> list[SitemapEntry]:
+    """A page of published items in id order, each with its visible languages and last change."""
+    page = _sitemap_visible(languages).order_by(ItemRow.id).limit(limit).offset(offset).subquery()
+    rows = session.execute(
+        select(
+            ItemRow.id,
+            TranslationRow.target_lang,
+            func.max(TranslationRow.created_at),
+            func.max(TranslationRow.reviewed_at),
+            ItemRow.site_published_at,
+        )
+        .join(page, page.c.id == ItemRow.id)
+        .join(TranslationRow, TranslationRow.document_key == ItemRow.document_key)
+        .where(
+            TranslationRow.target_lang.in_(languages),
+            TranslationRow.review_status.in_(ReviewStatus.VISIBLE),
+        )
+        .group_by(ItemRow.id, TranslationRow.target_lang, ItemRow.site_published_at)
+        .order_by(ItemRow.id)
+    ).all()
+    entries: dict[int, dict[str, datetime]] = {}
+    for item_id, language, created, reviewed, site_published in rows:
+        stamps = [stamp for stamp in (created, reviewed, site_published) if stamp is not None]
+        entries.setdefault(item_id, {})[language] = max(stamps)
+    return [SitemapEntry(item_id, versions) for item_id, versions in entries.items()]
+
+
+def sitemap_last_changes(session: Session, languages: list[str]) -> dict[str, datetime]:
+    """When each language's edition last changed (a home page's lastmod)."""
+    rows = session.execute(
+        select(
+            TranslationRow.target_lang,
+            func.max(TranslationRow.created_at),
+            func.max(TranslationRow.reviewed_at),
+            func.max(ItemRow.site_published_at),
+        )
+        .join(ItemRow, TranslationRow.document_key == ItemRow.document_key)
+        .where(
+            ItemRow.status == ItemStatus.PUBLISHED,
+            TranslationRow.target_lang.in_(languages),
+            TranslationRow.review_status.in_(ReviewStatus.VISIBLE),
+        )
+        .group_by(TranslationRow.target_lang)
+    ).all()
+    changes: dict[str, datetime] = {}
+    for language, *stamps in rows:
+        known = [stamp for stamp in stamps if stamp is not None]
+        if known:
+            changes[language] = max(known)
+    return changes

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from babelwire.config import Settings
 from babelwire.store.db import Store
-from babelwire.web import feeds, pages
+from babelwire.web import admin, api, feeds, metrics, pages, sitemap
 from babelwire.web.deps import DbSession, render
 from babelwire.web.rendering import make_environment
 from babelwire.web.security import SecurityHeadersMiddleware
@@ -37,7 +37,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         session.execute(text("SELECT 1"))
         return {"status": "ok"}
 
+    api.register(app, settings)  # before pages: /{lang}/ would match /api/ and /admin/
+    admin.register(app, settings)
+    metrics.register(app, app.state.store)
     app.include_router(feeds.router)
+    app.include_router(sitemap.router)
     app.include_router(pages.router)
 
     @app.exception_handler(HTTPException)

@@ -48,5 +48,5 @@ def render(request: Request, template: str, status: int = 200, **context: object
     settings = get_settings(request)
     env: Environment = request.app.state.templates
     base = {"site_title": settings.site_title, "languages": settings.target_languages,
-            "request_path": request.url.path}  # fmt: skip
-    return HTMLResponse(env.get_template(template).render(**base, **context), status_code=status)
+            "request_path": request.url.path, "settings": settings}  # fmt: skip
+    return HTMLResponse(env.get_template(template).render({**base, **context}), status_code=status)

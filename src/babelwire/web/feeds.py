@@ -1,66 +1,297 @@
-"""Per-language RSS 2.0 feed of the published articles, built with feedgen."""
+"""Feeds per target language and per source: RSS 2.0 and Atom 1.0 (feedgen), JSON Feed 1.1 (jsonfeed.py).
+
+Every entry credits its original the way the article page does: the machine-translation notice with
+engine and model, a link to the original and its source. Sources whose terms forbid full
+republication (`excerpt_only`) get the first paragraph and the link, never the body.
+Only what the site shows is in a feed: the read model already filters on the review verdict.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import format_datetime
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, HTTPException, Request, Response
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
+from markupsafe import Markup, escape
 
-from babelwire.store.articles import PublishedArticle, latest_articles
+from babelwire.config import Settings
+from babelwire.domain import BlockKind, TranslatedBlock
+from babelwire.store.articles import FeedArticle, PublishedArticle, get_feed_source, latest_feed_articles
 from babelwire.web.deps import AppSettings, DbSession, check_language
-from babelwire.web.rendering import BLOCK_TAGS, inline_html
+from babelwire.web.jsonfeed import render_json_feed
+from babelwire.web.rendering import BLOCK_TAGS, inline_html, language_name
 
 router = APIRouter()
 
+FEED_LIMIT = 50
+# format -> (media type, the name readers know it by); the file extension is the key.
+FORMATS: dict[str, tuple[str, str]] = {
+    "rss": ("application/rss+xml", "RSS"),
+    "atom": ("application/atom+xml", "Atom"),
+    "json": ("application/feed+json", "JSON Feed"),
+}
+# XML 1.0 cannot carry most control characters at all (lxml refuses them): a hostile title with
+# one must not take the whole feed down, so they are dropped from every string that goes in.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-def article_html(article: PublishedArticle) -> str:
-    notice = (
-        f"<p><em>Machine-translated by {article.engine} ({article.model_version}) from "
-        f'<a href="{article.original_url}">the original</a> published by {article.source_name}.</em></p>'
+
+def xml_text(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
+def safe_href(url: str) -> str | None:
+    """Only web links become hrefs: an original URL is third-party data too."""
+    try:
+        return url if urlsplit(url).scheme.lower() in ("http", "https") else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """A feed's own metadata, shared by the three formats."""
+
+    title: str
+    description: str
+    language: str
+    site_url: str  # root of the site, no trailing slash
+    home_url: str  # the HTML page this feed mirrors
+    path: str  # feed URL without the extension: f"{path}.{fmt}"
+
+    def url(self, fmt: str) -> str:
+        return f"{self.site_url}{self.path}.{fmt}"
+
+
+def article_url(site_url: str, article: PublishedArticle) -> str:
+    return f"{site_url}/{article.language}/articles/{article.id}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article as every feed format carries it; built once, rendered three ways."""
+
+    article: PublishedArticle
+    url: str  # our article page; also the entry's id
+    html: str  # notice + body (or first paragraph): sanitized, XML-safe
+    author: str  # the byline, else the source: Atom requires an author on every entry
+    published: datetime  # the original's date when known, else when this site published it
+    updated: datetime
+
+
+def make_entries(site_url: str, articles: list[FeedArticle]) -> list[Entry]:
+    entries = []
+    for item in articles:
+        article = item.article
+        published = article.published or article.site_published or article.fetched
+        entries.append(
+            Entry(
+                article=article,
+                url=article_url(site_url, article),
+                html=article_html(article, excerpt_only=item.excerpt_only),
+                author=article.author or article.source_name,
+                published=published,
+                updated=max(published, item.updated),
+            )
+        )
+    return entries
+
+
+def feed_updated(entries: list[Entry]) -> datetime:
+    """The newest change: stable between requests, so ETags and Last-Modified stay useful."""
+    return max((entry.updated for entry in entries), default=datetime.now(UTC))
+
+
+def notice_html(article: PublishedArticle) -> Markup:
+    """The notice every entry starts with: who translated it, and where the original is."""
+    href = safe_href(article.original_url)
+    title = escape(article.original_title or article.original_url)
+    original = Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(href, title) if href else title
+    if not article.is_machine_translated:
+        return Markup("<p><em>Originally published by {} as {}.</em></p>").format(
+            article.source_name, original
+        )
+    return Markup(
+        "<p><em>Machine-translated by {} ({}) from {}; it may contain errors. "
+        "The original, published by {}: {}.</em></p>"
+    ).format(
+        article.engine, article.model_version, language_name(article.source_language), article.source_name,
+        original,
+    )  # fmt: skip
+
+
+def blocks_html(blocks: tuple[TranslatedBlock, ...]) -> Markup:
+    """Blocks as HTML, through the same allow-list as the pages; list items grouped into lists."""
+    parts: list[Markup] = []
+    in_list = False
+    for block in blocks:
+        if (block.kind == BlockKind.LIST_ITEM) != in_list:
+            in_list = not in_list
+            parts.append(Markup("<ul>") if in_list else Markup("</ul>"))
+        tag = Markup(BLOCK_TAGS.get(block.kind, "p"))  # noqa: S704 - a constant of ours
+        html = Markup("<{0}>{1}</{0}>").format(tag, inline_html(block.html))
+        parts.append(Markup("<figure>{}</figure>").format(html) if tag == "figcaption" else html)
+    if in_list:
+        parts.append(Markup("</ul>"))
+    return Markup("").join(parts)
+
+
+def article_html(article: PublishedArticle, *, excerpt_only: bool = False) -> str:
+    """Notice, then the body; for excerpt-only sources the first paragraph and a link on instead."""
+    if not excerpt_only:
+        return xml_text(str(notice_html(article) + blocks_html(article.blocks)))
+    href = safe_href(article.original_url)
+    more = (
+        Markup('<p><a href="{}" rel="noopener noreferrer">Read the full article at {}</a></p>').format(
+            href, article.source_name
+        )
+        if href
+        else Markup("")
     )
-    body = "".join(
-        f"<{BLOCK_TAGS[b.kind]}>{inline_html(b.html)}</{BLOCK_TAGS[b.kind]}>" for b in article.blocks
-    )
-    return notice + body
+    first = Markup("<p>{}</p>").format(inline_html(article.excerpt_html))
+    return xml_text(str(notice_html(article) + first + more))
 
 
-def render_rss(
-    articles: list[PublishedArticle], *, language: str, site_title: str, site_url: str, feed_url: str
-) -> bytes:
+class ViaLink(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped
+    """Atom's <link rel="via"> to the original. feedgen 1.0 drops rel, type, hreflang and title from
+    entry links (it reads them off the new element instead of the dict), so this one is written here."""
+
+    def __init__(self) -> None:
+        self.via: dict[str, str] | None = None
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        if self.via:
+            etree.SubElement(entry, "link", self.via)  # unqualified, as feedgen writes its own
+        return entry
+
+
+def _generator(info: FeedInfo, entries: list[Entry], fmt: str) -> FeedGenerator:
     feed = FeedGenerator()
-    feed.title(f"{site_title} ({language})")
-    feed.link(href=feed_url, rel="self")
-    feed.link(href=f"{site_url.rstrip('/')}/{language}/", rel="alternate")  # feedgen: the last link wins
-    feed.description(f"Machine-translated news in {language}, with links to every original.")
-    feed.language(language)
+    feed.id(info.home_url)
+    feed.title(xml_text(info.title))
+    feed.subtitle(xml_text(info.description))  # RSS <description> too
+    feed.link(href=info.url(fmt), rel="self", type=FORMATS[fmt][0])
+    feed.link(href=info.home_url, rel="alternate", type="text/html")  # RSS <link>: the last one wins
+    feed.language(info.language)  # RSS <language>, Atom xml:lang
     feed.generator("babelwire")
     feed.load_extension("dc")
-    feed.lastBuildDate(datetime.now(UTC))
-    for article in reversed(articles):  # feedgen prepends entries
+    feed.register_extension("provenance", BaseExtension, ViaLink, atom=True, rss=False)
+    feed.updated(feed_updated(entries))  # RSS lastBuildDate
+    for item in reversed(entries):  # feedgen prepends entries
+        article = item.article
         entry = feed.add_entry()
-        link = f"{site_url.rstrip('/')}/{language}/articles/{article.id}"
-        entry.id(link)
-        entry.guid(link, permalink=True)
-        entry.title(article.title)
-        entry.link(href=link)
-        if article.author:  # RSS <author> must be an e-mail address; Dublin Core takes a name
-            entry.dc.dc_creator(article.author)
-        if article.published:
-            entry.pubDate(article.published)
-        entry.description(article_html(article))
-    return bytes(feed.rss_str(pretty=True))
+        entry.id(item.url)
+        entry.guid(item.url, permalink=True)
+        entry.title(xml_text(article.title))
+        entry.link(href=item.url)  # RSS <link>; Atom <link>, rel="alternate" by default
+        original = safe_href(xml_text(article.original_url))
+        if original:
+            entry.provenance.via = {"href": original, "rel": "via", "hreflang": article.source_language,
+                                    "title": xml_text(article.original_title)}  # fmt: skip
+        source_url = safe_href(xml_text(article.source_url)) or original
+        if source_url:  # RSS <source url>, Atom <source>: where the story came from
+            entry.source(url=source_url, title=xml_text(article.source_name))
+        author = xml_text(item.author)
+        entry.author({"name": author})  # Atom <author>; RSS <author> would need an e-mail address,
+        entry.dc.dc_creator(author)  # so RSS gets Dublin Core's creator, which takes a name
+        entry.published(item.published)
+        entry.updated(item.updated)
+        entry.content(item.html, type="html")  # escaped, never CDATA: "]]>" cannot end anything
+    return feed
 
 
-@router.get("/{lang}/feed.rss")
-def rss(lang: str, session: DbSession, settings: AppSettings) -> Response:
+def render_rss(info: FeedInfo, entries: list[Entry]) -> bytes:
+    return bytes(_generator(info, entries, "rss").rss_str(pretty=True))
+
+
+def render_atom(info: FeedInfo, entries: list[Entry]) -> bytes:
+    return bytes(_generator(info, entries, "atom").atom_str(pretty=True))
+
+
+RENDERERS: dict[str, Callable[[FeedInfo, list[Entry]], bytes]] = {
+    "rss": render_rss,
+    "atom": render_atom,
+    "json": render_json_feed,
+}
+
+
+def feed_links(
+    settings: Settings, lang: str, source_id: int | None = None, *, source_name: str | None = None
+) -> list[tuple[str, str, str]]:
+    """(media type, title, absolute URL) of the feeds a page should announce with <link rel=alternate>.
+
+    With a source: that source's feeds first, then the language's (a reader on a source page may want
+    either, as blogs announce a category feed and the main one).
+    """
+    base = settings.base_url.rstrip("/")
+    scopes = [(f"/{lang}/feed", f"{settings.site_title} ({language_name(lang)})")]
+    if source_id is not None:
+        name = source_name or f"source {source_id}"
+        scopes.insert(0, (f"/{lang}/sources/{source_id}/feed", f"{name} — {settings.site_title} ({lang})"))
+    return [
+        (mime, f"{title}, {label}", f"{base}{path}.{fmt}")
+        for path, title in scopes
+        for fmt, (mime, label) in FORMATS.items()
+    ]
+
+
+def feed_response(request: Request, info: FeedInfo, articles: list[FeedArticle], fmt: str) -> Response:
+    """The feed in `fmt`, with validators so that polling readers get 304s while nothing changed."""
+    if fmt not in FORMATS:
+        raise HTTPException(status_code=404, detail=f"no feed format {fmt!r}")
+    entries = make_entries(info.site_url, articles)
+    body = RENDERERS[fmt](info, entries)
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(feed_updated(entries).astimezone(UTC), usegmt=True),
+        "Cache-Control": "public, max-age=300",
+    }
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=f"{FORMATS[fmt][0]}; charset=utf-8", headers=headers)
+
+
+@router.get("/{lang}/feed.{fmt}", include_in_schema=False)
+def language_feed(
+    request: Request, lang: str, fmt: str, session: DbSession, settings: AppSettings
+) -> Response:
     check_language(settings, lang)
     base = settings.base_url.rstrip("/")
-    body = render_rss(
-        latest_articles(session, lang, limit=50),
+    info = FeedInfo(
+        title=f"{settings.site_title} ({language_name(lang)})",
+        description=f"Machine-translated news in {language_name(lang)}, with a link to every original.",
         language=lang,
-        site_title=settings.site_title,
         site_url=base,
-        feed_url=f"{base}/{lang}/feed.rss",
+        home_url=f"{base}/{lang}/",
+        path=f"/{lang}/feed",
     )
-    return Response(body, media_type="application/rss+xml; charset=utf-8")
+    return feed_response(request, info, latest_feed_articles(session, lang, limit=FEED_LIMIT), fmt)
+
+
+@router.get("/{lang}/sources/{source_id}/feed.{fmt}", include_in_schema=False)
+def source_feed(
+    request: Request, lang: str, source_id: int, fmt: str, session: DbSession, settings: AppSettings
+) -> Response:
+    check_language(settings, lang)
+    source = get_feed_source(session, source_id)
+    if source is None:
+        raise HTTPException(status_code=404, detail="no such source")
+    base = settings.base_url.rstrip("/")
+    info = FeedInfo(
+        title=f"{source.name} — {settings.site_title} ({language_name(lang)})",
+        description=f"Stories from {source.name}, machine-translated into {language_name(lang)}.",
+        language=lang,
+        site_url=base,
+        home_url=f"{base}/{lang}/sources/{source_id}",
+        path=f"/{lang}/sources/{source_id}/feed",
+    )
+    articles = latest_feed_articles(session, lang, source_id=source_id, limit=FEED_LIMIT)
+    return feed_response(request, info, articles, fmt)

@@ -1,32 +1,142 @@
-"""Reader pages: home per language and article pages."""
+"""Reader pages: home, article, bilingual view, sources, search — per target language.
+
+Every page gets `alternates` (the same page in the other languages, for the switcher) and
+`settings` (for the feed links in the head). Pages past the last one are 404s, so crawlers
+do not index empty lists.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import escape
 
-from babelwire.store.articles import count_articles, get_article, latest_articles
+from babelwire.config import Settings
+from babelwire.domain import BlockKind
+from babelwire.store.articles import (
+    SEVERITIES,
+    PublishedArticle,
+    ReviewFinding,
+    count_articles,
+    get_article,
+    latest_articles,
+    published_languages,
+    source_summaries,
+)
+from babelwire.store.search import search_articles
 from babelwire.web.deps import AppSettings, DbSession, check_language, render
+from babelwire.web.rendering import optional_function
 
 PAGE_SIZE = 20
+MAX_QUERY = 200
+NO_ARTICLE = "There is no such article in this language."
 router = APIRouter()
+PageNumber = Annotated[int, Query(ge=1, le=10_000)]
+
+
+@dataclass(frozen=True)
+class SentenceRow:
+    """One line of the bilingual view; `index` is the review's segment number (None: not reviewed)."""
+
+    index: int | None
+    kind: str
+    source_html: str
+    target_html: str
+    findings: tuple[ReviewFinding, ...]
+    block_start: bool
+
+
+def page_count(total: int, page: int) -> int:
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page > pages:
+        raise HTTPException(status_code=404, detail="There is no such page.")
+    return pages
+
+
+def alternates(settings: Settings, lang: str, path: str, only: list[str] | None = None) -> dict[str, str]:
+    """`path` (after the language) in each other language; `only`: languages that have it."""
+    return {
+        code: f"/{code}/{path}"
+        for code in settings.target_languages
+        if code != lang and (only is None or code in only)
+    }
+
+
+def sentence_rows(article: PublishedArticle) -> tuple[list[SentenceRow], list[ReviewFinding]]:
+    """Title, then every sentence across blocks, numbered as review/editor.py's `context_for` numbers
+    them; plus the findings about no one sentence (segment -1, or one the text no longer has)."""
+    by_segment: dict[int, list[ReviewFinding]] = defaultdict(list)
+    for finding in article.findings:
+        by_segment[finding.segment].append(finding)
+    title = SentenceRow(
+        0, "title", escape(article.original_title), escape(article.title), tuple(by_segment.pop(0, ())), True
+    )
+    rows, index = [title], 1
+    shown = _excerpt_block(article) if article.excerpt_only else None
+    for number, block in enumerate(article.blocks):
+        visible = shown is None or number == shown
+        if not block.sentences:  # nothing the review numbered: shown whole, unnumbered
+            if visible:
+                rows.append(SentenceRow(None, str(block.kind), block.source_html, block.html, (), True))
+            continue
+        for position, pair in enumerate(block.sentences):
+            found = tuple(by_segment.pop(index, ()))  # popped even when hidden: not "general" either
+            if visible:
+                rows.append(SentenceRow(index, str(block.kind), pair.source_html, pair.target_html,
+                                        found, position == 0))  # fmt: skip
+            index += 1
+    if article.excerpt_only:  # what was found in the part not shown is not shown either
+        by_segment = defaultdict(list, {k: v for k, v in by_segment.items() if k < 0})
+    general = sorted(
+        (f for found in by_segment.values() for f in found), key=lambda f: -SEVERITIES.index(f.severity)
+    )
+    return rows, general
+
+
+def _excerpt_block(article: PublishedArticle) -> int:
+    """The block an excerpt-only source lets us show: its first paragraph."""
+    kinds = [block.kind for block in article.blocks]
+    return kinds.index(BlockKind.PARAGRAPH) if BlockKind.PARAGRAPH in kinds else 0
+
+
+def _jsonld(article: PublishedArticle, settings: Settings) -> object:
+    """The NewsArticle JSON-LD element from web/jsonld.py, when that module is there."""
+    make = optional_function("babelwire.web.jsonld", "news_article_jsonld")
+    return make(article, settings) if make else None
+
+
+def _article_or_404(session: DbSession, lang: str, article_id: int) -> PublishedArticle:
+    found = get_article(session, lang, article_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail=NO_ARTICLE)
+    return found
 
 
 @router.get("/{lang}/", response_class=HTMLResponse)
 def home(
-    request: Request,
-    lang: str,
-    session: DbSession,
-    settings: AppSettings,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    request: Request, lang: str, session: DbSession, settings: AppSettings, page: PageNumber = 1
 ) -> HTMLResponse:
     check_language(settings, lang)
     total = count_articles(session, lang)
+    pages = page_count(total, page)
     articles = latest_articles(session, lang, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    pages = max(1, -(-total // PAGE_SIZE))
-    return render(request, "home.html", lang=lang, articles=articles, page=page, pages=pages, total=total)
+    return render(
+        request,
+        "home.html",
+        lang=lang,
+        settings=settings,
+        articles=articles,
+        page=page,
+        pages=pages,
+        total=total,
+        page_prefix="?page=",
+        alternates=alternates(settings, lang, ""),
+    )
 
 
 @router.get("/{lang}/articles/{article_id}", response_class=HTMLResponse)
@@ -34,10 +144,123 @@ def article(
     request: Request, lang: str, article_id: int, session: DbSession, settings: AppSettings
 ) -> HTMLResponse:
     check_language(settings, lang)
-    found = get_article(session, lang, article_id)
-    if found is None:
-        raise HTTPException(status_code=404, detail="no such article in this language")
+    found = _article_or_404(session, lang, article_id)
     others = [
-        code for code in settings.target_languages if code != lang and get_article(session, code, article_id)
+        code for code in published_languages(session, article_id, settings.target_languages) if code != lang
     ]
-    return render(request, "article.html", lang=lang, article=found, other_languages=others)
+    flagged = len({f.segment for f in found.findings if f.segment >= 0 and f.severity != "info"})
+    return render(
+        request,
+        "article.html",
+        lang=lang,
+        settings=settings,
+        article=found,
+        other_languages=others,
+        flagged=flagged,
+        jsonld=_jsonld(found, settings),
+        alternates=alternates(settings, lang, f"articles/{article_id}", others),
+    )
+
+
+@router.get("/{lang}/articles/{article_id}/bilingual", response_class=HTMLResponse)
+def bilingual(
+    request: Request, lang: str, article_id: int, session: DbSession, settings: AppSettings
+) -> HTMLResponse:
+    """Each source sentence beside its translation, so a reader can check a doubtful one."""
+    check_language(settings, lang)
+    found = _article_or_404(session, lang, article_id)
+    if not found.is_machine_translated:
+        raise HTTPException(
+            status_code=404,
+            detail="This article is in its original language: there is no translation to compare.",
+        )
+    rows, general = sentence_rows(found)
+    others = [
+        code for code in published_languages(session, article_id, settings.target_languages) if code != lang
+    ]
+    links = {
+        code: f"/{code}/articles/{article_id}" + ("" if code == found.source_language else "/bilingual")
+        for code in others
+    }
+    return render(
+        request,
+        "bilingual.html",
+        lang=lang,
+        settings=settings,
+        article=found,
+        rows=rows,
+        general=general,
+        flagged=sum(1 for row in rows if row.findings),
+        alternates=links,
+    )
+
+
+@router.get("/{lang}/sources", response_class=HTMLResponse)
+def sources(request: Request, lang: str, session: DbSession, settings: AppSettings) -> HTMLResponse:
+    check_language(settings, lang)
+    return render(
+        request,
+        "sources.html",
+        lang=lang,
+        settings=settings,
+        sources=source_summaries(session, lang),
+        alternates=alternates(settings, lang, "sources"),
+    )
+
+
+@router.get("/{lang}/sources/{source_id}", response_class=HTMLResponse)
+def source(
+    request: Request,
+    lang: str,
+    source_id: int,
+    session: DbSession,
+    settings: AppSettings,
+    page: PageNumber = 1,
+) -> HTMLResponse:
+    check_language(settings, lang)
+    found = source_summaries(session, lang, source_id=source_id)
+    if not found:
+        raise HTTPException(status_code=404, detail="There is no such source.")
+    pages = page_count(found[0].articles, page)
+    articles = latest_articles(
+        session, lang, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, source_id=source_id
+    )
+    return render(
+        request,
+        "source.html",
+        lang=lang,
+        settings=settings,
+        source=found[0],
+        articles=articles,
+        page=page,
+        pages=pages,
+        page_prefix="?page=",
+        feed_source_id=source_id,
+        feed_source_name=found[0].name,
+        alternates=alternates(settings, lang, f"sources/{source_id}"),
+    )
+
+
+@router.get("/{lang}/search", response_class=HTMLResponse)
+def search(
+    request: Request, lang: str, session: DbSession, settings: AppSettings, q: str = "", page: PageNumber = 1
+) -> HTMLResponse:
+    """Full-text search in this language's edition; any text is a valid query (see store/search.py)."""
+    check_language(settings, lang)
+    query = q.strip()[:MAX_QUERY]
+    articles, total = search_articles(session, lang, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    pages = page_count(total, page)
+    params = urlencode({"q": query})
+    return render(
+        request,
+        "search.html",
+        lang=lang,
+        settings=settings,
+        query=query,
+        articles=articles,
+        total=total,
+        page=page,
+        pages=pages,
+        page_prefix=f"?{params}&page=",
+        alternates=alternates(settings, lang, f"search?{params}" if query else "search"),
+    )

@@ -1,16 +1,31 @@
 """Jinja2 environment. Foreign text is never marked safe as it is: block HTML goes through
-the extract/ allow-list again on the way out (engines are third parties too)."""
+the extract/ allow-list again on the way out (engines are third parties too), and a foreign
+URL becomes an href only when it is http(s).
+
+UI strings go through `_()` / `_n()`, which pick the catalog from the page's `lang`
+(see i18n.py); dates are written the same way.
+"""
 
 from __future__ import annotations
 
+import importlib
+import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from babelwire.domain import BlockKind
 from babelwire.extract.sanitize import sanitize_inline
+from babelwire.web import i18n
+
+log = logging.getLogger("babelwire.web")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -36,6 +51,70 @@ def format_date(value: datetime | None) -> str:
     return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
 
 
+def _lang(context: Context) -> str:
+    lang = context.get("lang")
+    return lang if isinstance(lang, str) else i18n.FALLBACK
+
+
+@pass_context
+def local_date(context: Context, value: datetime | None) -> str:
+    """`02 Mar 2026, 09:15 UTC`, with the month in the page's language (no OS locale involved)."""
+    if value is None:
+        return ""
+    month = i18n.gettext(_lang(context), MONTHS[value.month - 1])
+    return f"{value.day:02d} {month} {value.year}, {value:%H:%M} UTC"
+
+
+@pass_context
+def gettext(context: Context, message: str, /, **values: object) -> Markup:
+    return i18n.translate(_lang(context), message, **values)
+
+
+@pass_context
+def ngettext(context: Context, singular: str, plural: str, count: int, /, **values: object) -> Markup:
+    return i18n.translate_plural(_lang(context), singular, plural, count, **values)
+
+
+@pass_context
+def decimal(context: Context, value: float, places: int = 2) -> str:
+    return i18n.format_decimal(_lang(context), value, places)
+
+
+def safe_url(value: str | None) -> str:
+    """The URL when it is a web link, else "": a feed can claim `javascript:` as its site URL."""
+    try:
+        return value if value and urlsplit(value.strip()).scheme.lower() in ("http", "https") else ""
+    except ValueError:
+        return ""
+
+
+@pass_context
+def feed_links(
+    context: Context, lang: str, source_id: int | None = None, source_name: str | None = None
+) -> list[tuple[str, str, str]]:
+    """(type, title, href) of the feeds to announce; web/feeds.py decides, when it can."""
+    settings = context.get("settings")
+    provider = optional_function("babelwire.web.feeds", "feed_links")
+    if settings is not None and provider is not None:
+        try:
+            extra: dict[str, Any] = {"source_name": source_name} if source_name else {}
+            links: list[tuple[str, str, str]] = provider(settings, lang, source_id, **extra)
+            return links
+        except Exception:  # a broken feed list must not take every page down
+            log.exception("feed_links failed")
+    title = f"{context.get('site_title', '')} ({language_name(lang)})"
+    return [("application/rss+xml", title, f"/{lang}/feed.rss")]
+
+
+def optional_function(module: str, name: str) -> Callable[..., Any] | None:
+    """A function another part of the web app may not provide yet (it lands separately)."""
+    try:
+        found = getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+    return found if callable(found) else None
+
+
 def iso_date(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
@@ -52,8 +131,13 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["inline_html"] = inline_html
-    env.filters["date"] = format_date
+    env.filters["date"] = local_date
+    env.filters["decimal"] = decimal
+    env.filters["safe_url"] = safe_url
     env.filters["isodate"] = iso_date
     env.filters["language_name"] = language_name
     env.globals["block_tag"] = lambda kind: BLOCK_TAGS.get(BlockKind(kind), "p")
+    env.globals["_"] = gettext
+    env.globals["_n"] = ngettext
+    env.globals["feed_links"] = feed_links
     return env

@@ -1,0 +1,172 @@
+"""Prometheus `/metrics`: the store's state, counted at scrape time, and HTTP traffic by route.
+
+Each app has its own CollectorRegistry (never the process-global one), so tests and several
+apps in one process do not collide. Store gauges are read from the database when Prometheus
+scrapes, so they are never stale and cost nothing between scrapes. Loopback-only by default:
+the numbers say what the wire is doing and which sources fail.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy import distinct, func, select
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from babelwire.config import Settings
+from babelwire.store.db import Store
+from babelwire.store.models import ItemRow, ItemStatus, MemoryRow, ReviewStatus, SourceRow, TranslationRow
+from babelwire.web.websettings import IPNetwork, client_allowed
+
+UNMATCHED = "<unmatched>"  # no route: one label, not one per scanned path
+router = APIRouter(include_in_schema=False)
+
+
+class StoreCollector(Collector):
+    """Gauges of what is in the store, read at scrape time."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        with self.store.session() as session:
+            items = GaugeMetricFamily("babelwire_items", "Items by status.", labels=["status"])
+            for status, count in session.execute(
+                select(ItemRow.status, func.count()).group_by(ItemRow.status)
+            ):
+                items.add_metric([status], count)
+            yield items
+
+            translations = GaugeMetricFamily(
+                "babelwire_translations",
+                "Translations by review status and target language.",
+                labels=["review_status", "language"],
+            )
+            query = select(TranslationRow.review_status, TranslationRow.target_lang, func.count()).group_by(
+                TranslationRow.review_status, TranslationRow.target_lang
+            )
+            for status, language, count in session.execute(query):
+                translations.add_metric([status, language], count)
+            yield translations
+
+            sources = GaugeMetricFamily("babelwire_sources", "Sources by state.", labels=["state"])
+            enabled = session.scalar(select(func.count()).where(SourceRow.enabled.is_(True))) or 0
+            total = session.scalar(select(func.count()).select_from(SourceRow)) or 0
+            sources.add_metric(["enabled"], enabled)
+            sources.add_metric(["disabled"], total - enabled)
+            yield sources
+            failing = select(func.count()).where(SourceRow.last_error.is_not(None))
+            yield GaugeMetricFamily(
+                "babelwire_sources_with_errors",
+                "Sources whose last poll failed.",
+                value=session.scalar(failing) or 0,
+            )
+
+            entries, hits = session.execute(
+                select(func.count(), func.coalesce(func.sum(MemoryRow.hits), 0))
+            ).one()
+            yield GaugeMetricFamily(
+                "babelwire_translation_memory_entries", "Sentences in the translation memory.", value=entries
+            )
+            yield GaugeMetricFamily(
+                "babelwire_translation_memory_hits",
+                "Times a sentence came from the memory instead of an engine.",
+                value=hits,
+            )
+
+            published = GaugeMetricFamily(
+                "babelwire_published_articles", "Articles readers can see, per language.", labels=["language"]
+            )
+            visible = (
+                select(TranslationRow.target_lang, func.count(distinct(ItemRow.id)))
+                .join(ItemRow, ItemRow.document_key == TranslationRow.document_key)
+                .where(
+                    ItemRow.status == ItemStatus.PUBLISHED,
+                    TranslationRow.review_status.in_(ReviewStatus.VISIBLE),
+                )
+                .group_by(TranslationRow.target_lang)
+            )
+            for language, count in session.execute(visible):
+                published.add_metric([language], count)
+            yield published
+
+
+class AppMetrics:
+    """One app's registry: the store collector and the HTTP request metrics."""
+
+    def __init__(self, store: Store) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.registry.register(StoreCollector(store))
+        self.requests = Counter(
+            "babelwire_http_requests",
+            "HTTP requests by route template.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "babelwire_http_request_duration_seconds",
+            "Time to answer, by route template.",
+            ["method", "route"],
+            registry=self.registry,
+        )
+
+
+class MetricsMiddleware:
+    """Counts and times every HTTP request, labelled with the route template (`/{lang}/articles/{id}`)."""
+
+    def __init__(self, app: ASGIApp, metrics: AppMetrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+        started = time.perf_counter()
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            label = getattr(scope.get("route"), "path", None) or UNMATCHED
+            method = str(scope.get("method", "GET"))
+            self.metrics.requests.labels(method, label, str(status)).inc()
+            self.metrics.latency.labels(method, label).observe(time.perf_counter() - started)
+
+
+def allowed_networks(request: Request) -> list[IPNetwork]:
+    settings: Settings = request.app.state.settings
+    return settings.web.metrics_networks()
+
+
+def require_allowed_client(
+    request: Request, networks: Annotated[list[IPNetwork], Depends(allowed_networks)]
+) -> None:
+    """403 unless the client address is in `web.metrics_allow` (loopback by default)."""
+    if not client_allowed(request.client.host if request.client else None, networks):
+        raise HTTPException(status_code=403, detail="metrics are only served to allowed addresses")
+
+
+@router.get("/metrics", dependencies=[Depends(require_allowed_client)])
+def metrics(request: Request) -> Response:
+    app_metrics: AppMetrics = request.app.state.metrics
+    return Response(generate_latest(app_metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def register(app: FastAPI, store: Store) -> None:
+    """The /metrics route and the request-counting middleware (outermost, so it times everything)."""
+    app.state.metrics = AppMetrics(store)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.include_router(router)

@@ -1,0 +1,325 @@
+"""The JSON API: public reads with filters, token-guarded writes, validation, held release."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from babelwire.config import Settings
+from babelwire.domain import (
+    Block,
+    BlockKind,
+    Document,
+    FeedItem,
+    SentencePair,
+    Source,
+    TranslatedBlock,
+    Translation,
+)
+from babelwire.store import queries
+from babelwire.store.db import Store
+from babelwire.store.models import SourceRow
+from babelwire.web import auth
+from babelwire.web.app import create_app
+
+SENTENCES = [("Primera frase.", "First sentence."), ("Segunda frase.", "Second sentence.")]
+
+
+def add_article(
+    session, source: SourceRow, n: int, *, day: int, verdict: str, findings: list[dict[str, object]]
+) -> int:
+    """One item through document, translation and verdict, as the pipeline would leave it."""
+    published = datetime(2025, 1, day, 9, tzinfo=UTC)
+    item_url = f"{source.url.rsplit('/', 1)[0]}/noticia-{n}"
+    feed_item = FeedItem(url=item_url, guid=item_url, title=f"Título {n}", published=published, author="Ana")
+    [item] = queries.add_items(session, source, (feed_item,))
+    document = Document(
+        url=item_url,
+        title=f"Título {n}",
+        language="es",
+        published=published,
+        blocks=(
+            Block(BlockKind.HEADING, f"Cabecera {n}", f"Cabecera {n}"),
+            Block(BlockKind.PARAGRAPH, "Primera frase. Segunda frase.", "Primera frase. Segunda frase."),
+            Block(BlockKind.PARAGRAPH, "Otro <em>párrafo</em>.", "Otro párrafo."),
+        ),
+    )
+    item.document_key = queries.save_document(session, document).key
+    translation = Translation(
+        document_key=document.key,
+        source_lang="es",
+        target_lang="en",
+        engine="apertium",
+        model_version="apertium-eng-spa test",
+        title=f"Title {n}",
+        blocks=(
+            TranslatedBlock(
+                BlockKind.HEADING,
+                f"Heading {n}",
+                f"Cabecera {n}",
+                (SentencePair(f"Cabecera {n}", f"Heading {n}"),),
+            ),
+            TranslatedBlock(
+                BlockKind.PARAGRAPH,
+                "First sentence. Second sentence.",
+                "Primera frase. Segunda frase.",
+                tuple(SentencePair(*p) for p in SENTENCES),
+            ),
+            TranslatedBlock(
+                BlockKind.PARAGRAPH,
+                "Another <em>paragraph</em><script>x()</script>.",
+                "Otro <em>párrafo</em>.",
+                (SentencePair("Otro párrafo.", "Another paragraph."),),
+            ),
+        ),
+    )
+    key = queries.save_translation(session, translation).key
+    queries.save_verdict(session, key, verdict, 0.5, json.dumps(findings))
+    queries.settle_item(session, item, [verdict])
+    return item.id
+
+
+@dataclass
+class Wire:
+    client: TestClient
+    store: Store
+    token: str
+    diario: int
+    gaceta: int
+    published: int
+    held: int
+    excerpt: int
+
+    def auth(self, token: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token or self.token}"}
+
+
+def seed_wire(store: Store) -> dict[str, int]:
+    with store.session() as session, session.begin():
+        diario = queries.upsert_source(session, Source("Diario", "https://diario.example/rss", language="es"))
+        gaceta = queries.upsert_source(session, Source("Gaceta", "https://gaceta.example/rss", language="es"))
+        gaceta.excerpt_only = True
+        note = {"segment": 3, "check": "length", "severity": "info", "message": "a bit short"}
+        wrong = {"segment": 2, "check": "numbers", "severity": "critical", "message": "3 became 8"}
+        return {
+            "diario": diario.id,
+            "gaceta": gaceta.id,
+            "published": add_article(session, diario, 1, day=10, verdict="publish", findings=[note]),
+            "held": add_article(session, diario, 2, day=20, verdict="hold", findings=[wrong]),
+            "excerpt": add_article(session, gaceta, 3, day=15, verdict="publish", findings=[note]),
+        }
+
+
+@pytest.fixture
+def wire(store: Store, tmp_path: Path) -> Wire:
+    ids = seed_wire(store)
+    settings = Settings(
+        data_dir=tmp_path, database_url=store.url, target_languages=["en"], base_url="http://wire.test"
+    )
+    with store.session() as session, session.begin():
+        token = auth.create_token(session, "newsroom")
+    return Wire(TestClient(create_app(settings, store)), store, token, **ids)
+
+
+def test_articles_newest_first_with_provenance(wire: Wire) -> None:
+    page = wire.client.get("/api/v1/articles").json()
+    assert page["total"] == 2 and [a["id"] for a in page["items"]] == [wire.excerpt, wire.published]
+    first = page["items"][1]
+    assert first["title"] == "Title 1" and first["original_title"] == "Título 1"
+    assert first["original_url"] == "https://diario.example/noticia-1"
+    assert first["source_name"] == "Diario" and first["source_id"] == wire.diario
+    assert first["engine"] == "apertium" and first["machine_translated"] is True
+    assert first["url"] == f"http://wire.test/en/articles/{wire.published}"
+    assert first["excerpt_html"] == "First sentence. Second sentence."
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("source={diario}", ["published"]),
+        ("since=2025-01-12T00:00:00Z", ["excerpt"]),
+        ("until=2025-01-12T00:00:00Z", ["published"]),
+        ("limit=1&offset=1", ["published"]),
+    ],
+)
+def test_article_filters(wire: Wire, query: str, expected: list[str]) -> None:
+    response = wire.client.get("/api/v1/articles?" + query.format(diario=wire.diario))
+    assert response.status_code == 200, response.text
+    assert [a["id"] for a in response.json()["items"]] == [getattr(wire, name) for name in expected]
+
+
+@pytest.mark.parametrize("query", ["lang=fr", "limit=0", "limit=1000", "since=yesterday", "offset=-1"])
+def test_article_filters_are_validated(wire: Wire, query: str) -> None:
+    response = wire.client.get("/api/v1/articles?" + query)
+    assert response.status_code in (404, 422)
+    assert response.headers["content-type"] == "application/json"
+
+
+def test_article_detail_has_sentence_pairs_and_findings(wire: Wire) -> None:
+    detail = wire.client.get(f"/api/v1/articles/{wire.published}?lang=en").json()
+    assert [b["kind"] for b in detail["blocks"]] == ["heading", "paragraph", "paragraph"]
+    pairs = detail["blocks"][1]["sentences"]
+    assert [(s["segment"], s["source_html"], s["target_html"]) for s in pairs] == [
+        (2, *SENTENCES[0]),
+        (3, *SENTENCES[1]),
+    ]
+    assert pairs[1]["findings"] == [
+        {"segment": 3, "check": "length", "severity": "info", "message": "a bit short"}
+    ]
+    assert detail["review"]["status"] == "publish" and len(detail["review"]["findings"]) == 1
+    assert (
+        "<script>" not in detail["blocks"][2]["html"] and "<em>paragraph</em>" in detail["blocks"][2]["html"]
+    )
+
+
+def test_excerpt_only_source_gives_the_first_paragraph_only(wire: Wire) -> None:
+    detail = wire.client.get(f"/api/v1/articles/{wire.excerpt}").json()
+    assert detail["excerpt_only"] is True
+    assert [b["html"] for b in detail["blocks"]] == ["First sentence. Second sentence."]
+
+
+def test_unpublished_and_unknown_articles_are_json_404s(wire: Wire) -> None:
+    for path in (f"/api/v1/articles/{wire.held}", "/api/v1/articles/99999", "/api/v1/no/such/thing"):
+        response = wire.client.get(path)
+        assert response.status_code == 404 and "detail" in response.json()
+
+
+def test_sources_are_public_to_read(wire: Wire) -> None:
+    sources = wire.client.get("/api/v1/sources").json()
+    assert [(s["name"], s["excerpt_only"]) for s in sources] == [("Diario", False), ("Gaceta", True)]
+
+
+@pytest.mark.parametrize("token", [None, "bw.newsroom.wrong", "bw.nobody.x", "garbage"])
+def test_writes_need_a_valid_token(wire: Wire, token: str | None) -> None:
+    headers = wire.auth(token) if token else {}
+    calls = [
+        ("post", "/api/v1/sources", {"url": "https://new.example/rss"}),
+        ("patch", f"/api/v1/sources/{wire.diario}", {"enabled": False}),
+        ("post", f"/api/v1/held/{wire.held}/release?lang=en", None),
+        ("get", "/api/v1/held", None),
+    ]
+    for method, path, body in calls:
+        response = wire.client.request(method, path, json=body, headers=headers)
+        assert response.status_code == 401, (path, response.text)
+        assert response.headers["www-authenticate"].startswith("Bearer")
+    assert len(wire.client.get("/api/v1/sources").json()) == 2
+
+
+def test_revoked_token_stops_working(wire: Wire) -> None:
+    with wire.store.session() as session, session.begin():
+        assert auth.revoke_token(session, "newsroom")
+    response = wire.client.post("/api/v1/sources", json={"url": "https://x.example/"}, headers=wire.auth())
+    assert response.status_code == 401
+
+
+def test_create_and_patch_a_source(wire: Wire) -> None:
+    body = {"url": "https://nuevo.example/feed.xml", "language": "ES", "excerpt_only": True}
+    created = wire.client.post("/api/v1/sources", json=body, headers=wire.auth())
+    assert created.status_code == 201, created.text
+    source = created.json()
+    assert (source["name"], source["language"], source["enabled"]) == ("nuevo.example", "es", True)
+    again = wire.client.post("/api/v1/sources", json=body, headers=wire.auth())
+    assert again.status_code == 409
+
+    patch = {"name": "El Nuevo", "enabled": False, "language": None}
+    patched = wire.client.patch(f"/api/v1/sources/{source['id']}", json=patch, headers=wire.auth()).json()
+    assert (patched["name"], patched["enabled"], patched["language"], patched["excerpt_only"]) == (
+        "El Nuevo",
+        False,
+        None,
+        True,
+    )
+    assert wire.client.patch("/api/v1/sources/999", json=patch, headers=wire.auth()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"url": "javascript:alert(1)"},
+        {"url": "ftp://files.example/feed"},
+        {"url": "file:///etc/passwd"},
+        {"url": "https://"},
+        {"url": "https://user:pw@x.example/"},
+        {"url": "https://x.example/\nfeed"},
+        {"url": "https://x.example/", "language": "español"},
+        {"url": "https://x.example/", "kind": "sql"},
+    ],
+)
+def test_source_input_is_validated(wire: Wire, body: dict[str, str]) -> None:
+    response = wire.client.post("/api/v1/sources", json=body, headers=wire.auth())
+    assert response.status_code == 422, response.text
+
+
+def test_patch_validates_too(wire: Wire) -> None:
+    for patch in ({"language": "xx-"}, {"name": "   "}, {"url": "https://moved.example/"}):
+        response = wire.client.patch(f"/api/v1/sources/{wire.diario}", json=patch, headers=wire.auth())
+        assert response.status_code == 422, (patch, response.text)
+
+
+def test_releasing_a_held_translation_publishes_it(wire: Wire) -> None:
+    held = wire.client.get("/api/v1/held", headers=wire.auth()).json()
+    assert [(h["item_id"], h["language"]) for h in held] == [(wire.held, "en")]
+    assert held[0]["findings"][0]["check"] == "numbers"
+
+    released = wire.client.post(f"/api/v1/held/{wire.held}/release?lang=en", headers=wire.auth())
+    assert released.status_code == 200 and released.json()["status"] == "released"
+    ids = [a["id"] for a in wire.client.get("/api/v1/articles").json()["items"]]
+    assert ids[0] == wire.held
+    assert wire.client.get("/api/v1/held", headers=wire.auth()).json() == []
+    again = wire.client.post(f"/api/v1/held/{wire.held}/release?lang=en", headers=wire.auth())
+    assert again.status_code == 404
+
+
+def test_rejecting_a_held_translation_keeps_it_off_the_site(wire: Wire) -> None:
+    rejected = wire.client.post(f"/api/v1/held/{wire.held}/reject?lang=en", headers=wire.auth())
+    assert rejected.status_code == 200 and rejected.json()["status"] == "refused"
+    assert wire.held not in [a["id"] for a in wire.client.get("/api/v1/articles").json()["items"]]
+    bad = wire.client.post(f"/api/v1/held/{wire.held}/reject?lang=<x>", headers=wire.auth())
+    assert bad.status_code == 422
+
+
+def test_openapi_schema_and_csp_clean_docs(wire: Wire) -> None:
+    schema = wire.client.get("/api/v1/openapi.json").json()
+    assert {
+        "/api/v1/articles",
+        "/api/v1/articles/{article_id}",
+        "/api/v1/sources",
+        "/api/v1/sources/{source_id}",
+        "/api/v1/held/{item_id}/release",
+    } <= set(schema["paths"])
+    assert not any(path.startswith(("/admin", "/{lang}")) for path in schema["paths"])
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    docs = wire.client.get("/api/v1/docs")
+    assert (
+        docs.status_code == 200
+        and "<script" not in docs.text
+        and "/api/v1/articles/{article_id}" in docs.text
+    )
+    assert "script-src 'self'" in docs.headers["content-security-policy"]
+
+
+def test_search_through_the_api(wire: Wire) -> None:
+    pytest.importorskip("babelwire.store.search")
+    page = wire.client.get("/api/v1/articles", params={"q": "Title 3"}).json()
+    assert page["total"] == 1 and [a["id"] for a in page["items"]] == [wire.excerpt]
+    assert wire.client.get("/api/v1/articles", params={"q": "zzzz"}).json()["items"] == []
+    combined = wire.client.get(f"/api/v1/articles?q=x&source={wire.diario}")
+    assert combined.status_code == 400 and "q cannot be combined" in combined.json()["detail"]
+
+
+def test_api_on_the_real_pipeline(site_settings: Settings, published_store: Store) -> None:
+    """The demo site, extracted, translated and reviewed for real: pairs and findings line up."""
+    client = TestClient(create_app(site_settings, published_store))
+    page = client.get("/api/v1/articles?lang=en&limit=100").json()
+    assert page["total"] == len(page["items"]) > 10
+    detail = client.get(f"/api/v1/articles/{page['items'][0]['id']}?lang=en").json()
+    segments = [s["segment"] for b in detail["blocks"] for s in b["sentences"]]
+    assert segments == list(range(1, len(segments) + 1))
+    assert all(s["source_html"] and s["target_html"] for b in detail["blocks"] for s in b["sentences"])
+    flagged = {f["segment"] for f in detail["review"]["findings"]}
+    assert flagged <= {-1, 0, *segments}
