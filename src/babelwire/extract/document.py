@@ -72,11 +72,18 @@ def drop_repeated_title(blocks: list[Block], title: str) -> list[Block]:
     return blocks
 
 
+# C0 control characters (except tab, newline, carriage return), raw or as character references:
+# lxml refuses them in XML, and one `&#1;` anywhere made trafilatura discard the whole article.
+_CONTROL_CHARACTERS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#0*(?:[0-8]|1[124-9]|2\d|3[01]);|&#[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]);"
+)
+
+
 def _parse(html: str) -> HtmlElement:
     """Parse the page like trafilatura does (it copes with encodings declared in the markup)."""
     if not html or not html.strip():
         raise ExtractionError("no_content", "the page is empty")
-    tree = load_html(html)
+    tree = load_html(_CONTROL_CHARACTERS.sub("", html))
     if tree is None:
         raise ExtractionError("not_html", "the page could not be parsed as HTML")
     return tree
