@@ -35,6 +35,7 @@ import struct
 import threading
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -582,7 +583,11 @@ def browser() -> Iterator[Browser]:
 def auditor(browser: Browser, site_url: str) -> Iterator[Auditor]:
     opened = Auditor(browser, site_url)
     yield opened
-    print(f"\nbrowser: {len(opened.visits)} URLs in {opened.browser_s:.1f}s")
+    kinds = Counter(
+        re.sub(r"/\d+", "/{id}", urlsplit(url).path) + (" (404)" if visit.missing else "")
+        for url, visit in opened.visits.items()
+    )
+    print(f"\nbrowser: {len(opened.visits)} URLs in {opened.browser_s:.1f}s: {dict(sorted(kinds.items()))}")
     opened.close()
 
 
@@ -720,6 +725,19 @@ def test_feeds(auditor: Auditor, published: Published, kind: str) -> None:
     for lang, visit in zip(LANGUAGES, visits, strict=True):
         assert _links_to_articles(visit, lang, published) == set(published.item_ids)
     print(f"\n{kind} feeds: {[(v.content_type, 'shown' if v.rendered else 'downloaded') for v in visits]}")
+
+
+def test_sitemap_and_api_documents(auditor: Auditor, published: Published) -> None:
+    """Opened as documents, the sitemap and the API's JSON run nothing either."""
+    first = published.item_ids[0]
+    urls = [
+        "/sitemap.xml",
+        "/api/v1/articles?lang=en",
+        f"/api/v1/articles/{first}?lang=en",
+        "/api/v1/sources",
+    ]
+    visits = _check(auditor, urls, "sitemap and API")
+    print(f"\ndocuments: {[(v.url, v.status, v.content_type) for v in visits]}")
 
 
 def test_error_pages(auditor: Auditor, published: Published) -> None:
