@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -12,11 +13,14 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from sqlalchemy import select
 
 from babelwire.config import Settings
 from babelwire.demo.server import DemoSite
 from babelwire.store.db import Store
+from babelwire.store.models import ItemRow, ReviewStatus, TranslationRow
 from babelwire.web.app import create_app
+from babelwire.web.auth import set_admin_password
 
 CHROMIUM = "/usr/bin/chromium"
 # No background traffic: this machine's network is closed, and tests talk to 127.0.0.1 only.
@@ -99,8 +103,59 @@ def test_reader_goes_from_home_to_article_to_original(
     page.screenshot(path=str(artifacts / "article.png"), full_page=True)
     assert errors == []  # our pages load every resource and run no failing script
 
+    bilingual = page.locator("a.bilingual-link")
+    bilingual.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/bilingual")
+    assert page.locator("tbody tr").count() >= 3  # the title and at least two sentences, side by side
+    page.screenshot(path=str(artifacts / "bilingual.png"), full_page=True)
+    assert errors == []
+    page.go_back()
+    page.wait_for_load_state()
+
     original.click()
     page.wait_for_load_state()
     assert page.url == href
     assert page.locator("h1").first.inner_text() in {a.title for a in demo_site.articles}
+    page.close()
+
+
+def test_admin_releases_a_held_article_into_the_site_and_feed(
+    browser: Browser, site_url: str, published_store: Store, artifacts: Path
+) -> None:
+    with published_store.session() as session, session.begin():
+        set_admin_password(session, "correct horse battery staple")
+        item = session.scalars(select(ItemRow).order_by(ItemRow.id.desc())).first()
+        assert item is not None
+        translation = session.scalars(
+            select(TranslationRow).where(
+                TranslationRow.document_key == item.document_key, TranslationRow.target_lang == "en"
+            )
+        ).one()
+        translation.review_status = ReviewStatus.HOLD
+        translation.findings_json = json.dumps(
+            [{"segment": 1, "check": "numbers", "severity": "error", "message": "number 12 is missing"}]
+        )
+        item_id, title = item.id, translation.title
+    page = browser.new_page()
+    page.goto(f"{site_url}/en/")
+    assert title not in page.locator("main").inner_text()
+
+    page.goto(f"{site_url}/admin/login")
+    page.fill("#password", "wrong password")
+    page.click("button[type=submit]")
+    assert page.locator(".form-errors").is_visible()
+    page.fill("#password", "correct horse battery staple")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{site_url}/admin/held")
+    assert "number 12 is missing" in page.content()
+    page.screenshot(path=str(artifacts / "admin-held.png"), full_page=True)
+    page.locator(f"form[action='/admin/held/{item_id}/release'] button").click()
+    page.wait_for_load_state()
+
+    page.goto(f"{site_url}/en/")
+    assert title in page.locator("main").inner_text()
+    feed = page.request.get(f"{site_url}/en/feed.rss").text()
+    assert f"/en/articles/{item_id}" in feed
     page.close()
