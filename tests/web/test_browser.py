@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import select
 
 from babelwire.config import Settings
@@ -21,47 +16,18 @@ from babelwire.store.db import Store
 from babelwire.store.models import ItemRow, ReviewStatus, TranslationRow
 from babelwire.web.app import create_app
 from babelwire.web.auth import set_admin_password
+from tests.web.browsing import CHROMIUM, CHROMIUM_FLAGS, require_chromium, serve_app
 
-CHROMIUM = "/usr/bin/chromium"
-# No background traffic: this machine's network is closed, and tests talk to 127.0.0.1 only.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 pytestmark = pytest.mark.browser
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("Chromium is required in CI: apt-get install chromium")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def site_url(site_settings: Settings, published_store: Store) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(site_settings, published_store), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the site did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(create_app(site_settings, published_store)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

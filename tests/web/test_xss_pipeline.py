@@ -27,12 +27,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import re
 import shutil
 import socket
 import struct
-import threading
 import time
 import zlib
 from collections import Counter
@@ -48,7 +46,6 @@ from xml.sax.saxutils import escape as xml_escape
 
 import httpx
 import pytest
-import uvicorn
 from lxml import html as lxml_html
 from sqlalchemy import select
 
@@ -63,6 +60,7 @@ from babelwire.store.db import Store
 from babelwire.store.held import decide_held, held_translations
 from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, SourceRow
 from babelwire.web.app import create_app
+from tests.web.browsing import CHROMIUM, CHROMIUM_FLAGS, require_chromium, serve_app
 from tests.web.xss_corpus import (
     BY_ID,
     SITE_NAME,
@@ -77,22 +75,8 @@ from tests.web.xss_corpus import (
     unsafe_xml_feed,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 pytestmark = pytest.mark.browser
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("Chromium is required in CI: apt-get install chromium")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
@@ -374,6 +358,7 @@ def published(
             report = pool.submit(asyncio.run, runner.run_once(force_poll=True)).result()
     finally:
         runner.close()
+    assert report.failures == [], report.failures  # hostile input must not break any article
     released = []
     with store.session() as session, session.begin():
         for held in held_translations(session, include_rejected=True):
@@ -429,17 +414,8 @@ def _comparable(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def site_url(published: Published, site_socket: socket.socket) -> Iterator[str]:
-    app = create_app(published.settings, published.store)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [site_socket]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the site did not start"
-    yield published.settings.base_url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(create_app(published.settings, published.store), site_socket):
+        yield published.settings.base_url
 
 
 @dataclass
