@@ -206,3 +206,14 @@ def test_engine_failure_is_recorded_then_the_fallback_publishes(
         items = list(session.scalars(select(ItemRow)))
     assert engines == {"apertium"}
     assert all(item.status == ItemStatus.PUBLISHED and item.attempts == 1 for item in items)
+
+
+def test_a_feed_cannot_set_a_non_http_site_link(settings: Settings, store: Store) -> None:
+    with SiteServer() as server:
+        body = b'<rss version="2.0"><channel><title>T</title><link>javascript:alert(1)</link></channel></rss>'
+        server.set_route("/feed", Response(content_type="application/rss+xml", body=body))
+        add_sources(store, Source(name="odd", url=server.url("/feed"), language="es"))
+        report = run_once(settings, store)
+    assert report.failures == [] and report.sources_polled == 1
+    with store.session() as session:
+        assert session.scalar(select(SourceRow.site_url)) is None

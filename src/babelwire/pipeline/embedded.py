@@ -127,7 +127,7 @@ class EmbeddedRunner:
         row.last_polled_at = datetime.now(UTC)
         row.next_poll_at = row.last_polled_at + timedelta(seconds=self.settings.poll_interval)
         row.last_error, row.error_count = None, 0
-        if poll.site_url and not row.site_url:
+        if poll.site_url and not row.site_url and poll.site_url.startswith(("http://", "https://")):
             row.site_url = poll.site_url
         if poll.language and not row.language:
             row.language = poll.language.split("-")[0].lower()

@@ -85,8 +85,8 @@ class PublishedArticle:
         return self.engine != "original"
 
 
-def _published_query(language: str) -> Select[ItemRow, DocumentRow, TranslationRow, SourceRow]:
-    # The newest translation of each document into `language`.
+def published_query(language: str) -> Select[ItemRow, DocumentRow, TranslationRow, SourceRow]:
+    """Published items with the newest visible translation into `language`: what readers may see."""
     newest = (
         select(TranslationRow.document_key, func.max(TranslationRow.created_at).label("created"))
         .where(TranslationRow.target_lang == language, TranslationRow.review_status.in_(ReviewStatus.VISIBLE))
@@ -148,7 +148,7 @@ def _newest_first() -> tuple[ColumnElement[Any], ...]:
 def latest_articles(
     session: Session, language: str, *, limit: int = 30, offset: int = 0, source_id: int | None = None
 ) -> list[PublishedArticle]:
-    query = _published_query(language)
+    query = published_query(language)
     if source_id is not None:
         query = query.where(ItemRow.source_id == source_id)
     query = query.order_by(*_newest_first()).limit(limit).offset(offset)
@@ -156,14 +156,14 @@ def latest_articles(
 
 
 def count_articles(session: Session, language: str, *, source_id: int | None = None) -> int:
-    query = _published_query(language)
+    query = published_query(language)
     if source_id is not None:
         query = query.where(ItemRow.source_id == source_id)
     return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 def get_article(session: Session, language: str, item_id: int) -> PublishedArticle | None:
-    row = session.execute(_published_query(language).where(ItemRow.id == item_id)).first()
+    row = session.execute(published_query(language).where(ItemRow.id == item_id)).first()
     if row is None:
         return None
     item, document, translation, source = row
@@ -203,7 +203,7 @@ def source_summaries(session: Session, language: str, *, source_id: int | None =
     """Sources with their published article count in `language`; disabled ones only if they have any."""
     date = func.coalesce(DocumentRow.published_at, ItemRow.published_at, ItemRow.site_published_at)
     counts = (
-        _published_query(language)
+        published_query(language)
         .with_only_columns(ItemRow.source_id, func.count().label("n"), func.max(date).label("latest"))
         .group_by(ItemRow.source_id)
         .subquery()
@@ -261,7 +261,7 @@ def latest_feed_articles(
     session: Session, language: str, *, source_id: int | None = None, limit: int = 50
 ) -> list[FeedArticle]:
     """The newest visible articles in `language` (of one source, when given), in home-page order."""
-    query = _published_query(language)
+    query = published_query(language)
     if source_id is not None:
         query = query.where(ItemRow.source_id == source_id)
     query = query.order_by(

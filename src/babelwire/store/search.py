@@ -15,7 +15,7 @@ import re
 from sqlalchemy import ColumnElement, Integer, String, bindparam, column, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
-from babelwire.store.articles import PublishedArticle, _article, _newest_first, _published_query
+from babelwire.store.articles import PublishedArticle, _article, _newest_first, published_query
 from babelwire.store.models import TranslationRow
 
 MAX_TERMS = 12
@@ -73,7 +73,7 @@ def search_articles(
     terms = search_terms(query)
     if not terms:
         return [], 0
-    found = _published_query(language).where(_matches(session, language, terms))
+    found = published_query(language).where(_matches(session, language, terms))
     total = int(session.scalar(select(func.count()).select_from(found.subquery())) or 0)
     if total == 0 or offset >= total:
         return [], total

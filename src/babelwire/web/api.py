@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
-from babelwire.store.articles import _published_query
+from babelwire.store.articles import published_query
 from babelwire.store.held import HeldTranslation, decide_held, held_translations
 from babelwire.store.models import DocumentRow, ItemRow, SourceRow, TranslationRow
 from babelwire.web import auth
@@ -104,7 +104,7 @@ def _published_at() -> Any:
 def _filtered(
     language: str, source: int | None, since: datetime | None, until: datetime | None
 ) -> ArticleSelect:
-    query = _published_query(language)
+    query = published_query(language)
     if source is not None:
         query = query.where(ItemRow.source_id == source)
     if since is not None:
