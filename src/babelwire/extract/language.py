@@ -49,7 +49,7 @@ def normalize_language(code: str | None) -> str | None:
 
 
 @cache
-def _identifier() -> LanguageIdentifier:
+def language_identifier() -> LanguageIdentifier:
     """Loaded once per process (about a second), on first use rather than at import."""
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
@@ -59,7 +59,7 @@ def classify(text: str) -> tuple[str | None, float]:
     sample = " ".join(text[:MAX_DETECT_CHARS].split())
     if not _LETTERS.search(sample):
         return None, 0.0
-    label, confidence = _identifier().classify(sample)
+    label, confidence = language_identifier().classify(sample)
     return normalize_language(str(label)), float(confidence)
 
 

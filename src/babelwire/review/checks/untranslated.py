@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from babelwire.extract.language import _identifier  # the shared, once-loaded model
+from babelwire.extract.language import language_identifier
 from babelwire.review.checks._words import lang_code, letter_count
 from babelwire.review.findings import Finding, ReviewContext, SegmentPair, Severity
 
@@ -114,7 +114,7 @@ def _source_language(pair: SegmentPair, src: str, tgt: str) -> Finding | None:
     target = _URL.sub(" ", pair.target)
     if letter_count(target) < MIN_LANGID_LETTERS:
         return None
-    scores = dict(_identifier().rank(" ".join(target.split())))
+    scores = dict(language_identifier().rank(" ".join(target.split())))
     p_src, p_tgt = float(scores.get(src, 0.0)), float(scores.get(tgt, 0.0))
     if p_src + p_tgt <= 0 or src not in scores:
         return None

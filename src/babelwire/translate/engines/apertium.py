@@ -12,7 +12,7 @@ import functools
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from babelwire.translate.engine import Markup, TranslationError
 
@@ -24,6 +24,20 @@ ISO3 = {
 }  # fmt: skip
 _SEPARATOR = '<hr data-bw-seg="{}">'
 _SEPARATOR_RE = re.compile(r'\s*<hr data-bw-seg="(\d+)">\s*')
+
+
+def translate_marked(segments: Sequence[str], send: Callable[[str], str]) -> list[str]:
+    """Translate segments in one `send` call, separated by marker tags Apertium passes through.
+
+    If the markers do not come back intact and in order, each segment is sent on its own, so
+    a batch never misaligns. Shared by the command-line engine and the APY engine.
+    """
+    joined = "\n".join(_SEPARATOR.format(i) + segment for i, segment in enumerate(segments))
+    parts = _SEPARATOR_RE.split(send(joined))
+    # split() gives ["", "0", text0, "1", text1, ...] when the markers survived in order.
+    if parts[0].strip() == "" and parts[1::2] == [str(i) for i in range(len(segments))]:
+        return [text.strip() for text in parts[2::2]]
+    return [send(segment).strip() for segment in segments]
 
 
 @functools.cache
@@ -89,15 +103,7 @@ class ApertiumEngine:
             )
         if not segments:
             return []
-        joined = "\n".join(_SEPARATOR.format(i) + segment for i, segment in enumerate(segments))
-        output = self._run(mode, joined)
-        parts = _SEPARATOR_RE.split(output)
-        # split() gives ["", "0", text0, "1", text1, ...] when the markers survived in order.
-        indices, texts = parts[1::2], parts[2::2]
-        if parts[0].strip() == "" and indices == [str(i) for i in range(len(segments))]:
-            translated = [text.strip() for text in texts]
-        else:
-            translated = [self._run(mode, segment).strip() for segment in segments]
+        translated = translate_marked(segments, lambda text: self._run(mode, text))
         for source, target in zip(segments, translated, strict=True):
             if source.strip() and not target:
                 raise TranslationError(

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from babelwire.translate.engine import Markup, TranslationError
-from babelwire.translate.engines.apertium import _SEPARATOR, _SEPARATOR_RE, ISO3, package_version
+from babelwire.translate.engines.apertium import ISO3, package_version, translate_marked
 from babelwire.translate.engines.http import HttpEngine, HttpOptions, server_message
 
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -89,12 +89,7 @@ class ApertiumApyEngine(HttpEngine):
     def _send_batch(self, batch: list[str], mode: str) -> list[str]:
         if len(batch) == 1:
             return [self._send(batch[0], mode)]
-        joined = "\n".join(_SEPARATOR.format(i) + segment for i, segment in enumerate(batch))
-        parts = _SEPARATOR_RE.split(self._send(joined, mode))
-        # split() gives ["", "0", text0, "1", text1, ...] when the markers survived in order.
-        if parts[0].strip() == "" and parts[1::2] == [str(i) for i in range(len(batch))]:
-            return [text.strip() for text in parts[2::2]]
-        return [self._send(segment, mode) for segment in batch]
+        return translate_marked(batch, lambda text: self._send(text, mode))
 
     def _send(self, text: str, mode: str) -> str:
         form = {
