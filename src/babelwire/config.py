@@ -38,6 +38,35 @@ class FetchSettings(BaseModel):
     max_bytes: int = 15 * 1024 * 1024
     user_agent: str = "babelwire/0.1 (+https://github.com/babelwire/babelwire; news translation bot)"
     concurrency: int = 8
+    # SSRF guard: private, loopback, link-local, CGNAT, multicast and metadata addresses are refused
+    # unless listed here (addresses or CIDR networks, e.g. "127.0.0.1", "10.20.0.0/16").
+    allowed_networks: list[str] = Field(default_factory=list)
+    # Decompression guard: a compressed body may not expand more than this many times (bombs).
+    max_compression_ratio: float = 100.0
+    respect_robots: bool = True
+    robots_ttl: int = 86400
+    max_robots_bytes: int = 512 * 1024
+    per_host_concurrency: int = 2
+    per_host_interval: float = 1.0  # seconds between request starts to one host (crawl-delay raises it)
+    max_retry_after: int = 86400  # cap on a server's Retry-After, in seconds
+
+
+class PollSettings(BaseModel):
+    """When to poll each source: adaptive between the bounds, backing off on errors."""
+
+    adaptive: bool = True
+    min_interval: int = 300
+    max_interval: int = 86400
+    max_failures: int = 10  # consecutive failures before a source is disabled (0: never)
+    max_backoff: int = 86400
+
+
+class WebSubSettings(BaseModel):
+    """Push delivery from WebSub hubs; needs a callback URL the hub can reach."""
+
+    enabled: bool = False
+    callback_base_url: str | None = None  # public base URL of the web app; default: base_url
+    lease_seconds: int = 7 * 86400
 
 
 class Settings(BaseSettings):
@@ -80,6 +109,8 @@ class Settings(BaseSettings):
     site_title: str = "babelwire"
     base_url: str = "http://127.0.0.1:8000"
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    polling: PollSettings = Field(default_factory=PollSettings, description="[polling]: adaptive schedule.")
+    websub: WebSubSettings = Field(default_factory=WebSubSettings, description="[websub]: push delivery.")
     web: WebSettings = Field(default_factory=WebSettings, description="[web]: sessions, metrics, API docs.")
 
     @field_validator("target_languages", mode="before")

@@ -24,18 +24,22 @@ def content_hash(*parts: str) -> str:
 
 
 class SourceKind(StrEnum):
-    FEED = "feed"
+    FEED = "feed"  # RSS, Atom or JSON Feed
+    SITEMAP = "sitemap"  # a (news) sitemap or sitemap index
+    INDEX = "index"  # an HTML page listing articles, without any feed
 
 
 @dataclass(frozen=True)
 class Source:
-    """A place news comes from: for now a feed URL (RSS, Atom or JSON Feed)."""
+    """A place news comes from: a feed, a news sitemap or an index page."""
 
     name: str
     url: str
     kind: SourceKind = SourceKind.FEED
     language: str | None = None
     site_url: str | None = None
+    # Index pages: a regular expression article URLs must match (default: heuristics).
+    link_pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ class FeedPoll:
     title: str | None = None
     site_url: str | None = None
     language: str | None = None
+    # WebSub: the hub a feed advertises and its canonical (self) URL, the topic to subscribe to.
+    hub_url: str | None = None
+    self_url: str | None = None
 
 
 @dataclass(frozen=True)

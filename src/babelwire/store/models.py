@@ -96,6 +96,18 @@ class SourceRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Why the source was switched off (after too many consecutive failures, or by a person).
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    # The adaptive poll interval now in use, in seconds (None: the configured default).
+    poll_interval: Mapped[int | None] = mapped_column(Integer)
+    # Index pages: article URLs must match this regular expression.
+    link_pattern: Mapped[str | None] = mapped_column(String(500))
+    # WebSub subscription: hub, topic, our HMAC secret, state (requested/active/denied) and lease end.
+    websub_hub: Mapped[str | None] = mapped_column(String(2000))
+    websub_topic: Mapped[str | None] = mapped_column(String(2000))
+    websub_secret: Mapped[str | None] = mapped_column(String(200))
+    websub_state: Mapped[str | None] = mapped_column(String(20))
+    websub_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     items: Mapped[list[ItemRow]] = relationship(back_populates="source")
 

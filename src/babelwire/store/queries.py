@@ -8,7 +8,17 @@ from datetime import UTC, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from babelwire.domain import Block, BlockKind, Document, FeedItem, Page, Source, TranslatedBlock, Translation
+from babelwire.domain import (
+    Block,
+    BlockKind,
+    Document,
+    FeedItem,
+    Page,
+    Source,
+    SourceKind,
+    TranslatedBlock,
+    Translation,
+)
 from babelwire.store.models import (
     DocumentRow,
     ItemRow,
@@ -28,14 +38,23 @@ def upsert_source(session: Session, source: Source) -> SourceRow:
         row = SourceRow(name=source.name, url=source.url, kind=str(source.kind), enabled=True, error_count=0)
         session.add(row)
     row.name = source.name or row.name
+    row.kind = str(source.kind)
     row.language = source.language or row.language
     row.site_url = source.site_url or row.site_url
+    row.link_pattern = source.link_pattern or row.link_pattern
     session.flush()
     return row
 
 
 def source_from_row(row: SourceRow) -> Source:
-    return Source(name=row.name, url=row.url, language=row.language, site_url=row.site_url)
+    return Source(
+        name=row.name,
+        url=row.url,
+        kind=SourceKind(row.kind or SourceKind.FEED),
+        language=row.language,
+        site_url=row.site_url,
+        link_pattern=row.link_pattern,
+    )
 
 
 def list_sources(session: Session) -> list[SourceRow]:
