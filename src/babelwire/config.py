@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import (
@@ -69,6 +69,40 @@ class WebSubSettings(BaseModel):
     lease_seconds: int = 7 * 86400
 
 
+class DistributedSettings(BaseModel):
+    """The distributed mode: Celery workers fed through a Redis broker, one queue per stage."""
+
+    broker_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        description="Redis URL of the Celery broker (BABELWIRE_DISTRIBUTED__BROKER_URL).",
+    )
+    visibility_timeout: int = Field(
+        default=300,
+        description="Seconds before Redis hands an unacknowledged task (its worker was killed) to "
+        "another worker; longer than the slowest task.",
+    )
+    translate_batch: int = Field(default=8, description="Articles per translate task (engine batching).")
+    tick: float = Field(default=2.0, description="Seconds between scheduler ticks.")
+    stale_after: int = Field(
+        default=600,
+        description="Seconds an in-flight item may sit untouched before the scheduler re-enqueues it.",
+    )
+
+
+class DatabasePoolSettings(BaseModel):
+    """SQLAlchemy connection pool per process (PostgreSQL only; SQLite opens connections as needed).
+
+    Every web and worker process holds up to size + max_overflow connections: keep the sum over all
+    processes below the server's max_connections.
+    """
+
+    size: int = Field(default=5, description="Connections kept open per process.")
+    max_overflow: int = Field(default=10, description="Extra connections a busy process may open.")
+    recycle: int = Field(default=1800, description="Seconds before a connection is replaced (-1: never).")
+    timeout: float = Field(default=30.0, description="Seconds to wait for a free connection.")
+    pre_ping: bool = Field(default=True, description="Test each connection before use (survives restarts).")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="BABELWIRE_",
@@ -112,6 +146,18 @@ class Settings(BaseSettings):
     polling: PollSettings = Field(default_factory=PollSettings, description="[polling]: adaptive schedule.")
     websub: WebSubSettings = Field(default_factory=WebSubSettings, description="[websub]: push delivery.")
     web: WebSettings = Field(default_factory=WebSettings, description="[web]: sessions, metrics, API docs.")
+    mode: Literal["embedded", "distributed"] = Field(
+        default="embedded",
+        description="embedded: one process runs the wire (`babelwire run`); distributed: Celery workers and "
+        "a scheduler share the work through Redis (BABELWIRE_MODE=distributed).",
+    )
+    distributed: DistributedSettings = Field(
+        default_factory=DistributedSettings, description="[distributed]: broker, batching, scheduler."
+    )
+    database_pool: DatabasePoolSettings = Field(
+        default_factory=DatabasePoolSettings,
+        description="[database_pool]: PostgreSQL connections per process.",
+    )
 
     @field_validator("target_languages", mode="before")
     @classmethod
