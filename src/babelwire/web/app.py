@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from babelwire.config import Settings
 from babelwire.store.db import Store
-from babelwire.web import admin, api, feeds, metrics, pages, sitemap
+from babelwire.web import admin, api, feeds, metrics, pages, sitemap, websub
 from babelwire.web.deps import DbSession, render
 from babelwire.web.rendering import make_environment
 from babelwire.web.security import SecurityHeadersMiddleware
@@ -42,6 +42,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     metrics.register(app, app.state.store)
     app.include_router(feeds.router)
     app.include_router(sitemap.router)
+    app.include_router(websub.router)  # hubs call back here: no session, no CSRF
     app.include_router(pages.router)
 
     @app.exception_handler(HTTPException)
