@@ -3,7 +3,7 @@
 set -euo pipefail
 
 demo=(apertium apertium-eng-spa apertium-eng-cat apertium-spa-cat)
-test=("${demo[@]}" apertium-apy postgresql chromium)
+test=("${demo[@]}" apertium-apy postgresql redis-server chromium)
 case "${1:-demo}" in
   demo) wanted=("${demo[@]}") ;;
   test) wanted=("${test[@]}") ;;
@@ -33,3 +33,7 @@ DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommen
 if [[ " ${missing[*]} " == *" apertium-apy "* ]] && command -v systemctl >/dev/null; then
   $sudo systemctl disable --now apertium-apy >/dev/null 2>&1 || true
 fi
+
+# redis-server's Debian service binds 127.0.0.1:6379 only, so it is left running: it is the
+# default broker of the distributed mode (distributed.broker_url) for local use. The tests do not
+# touch it; they start their own redis-server on a free port (tests/redis_server.py).

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from babelwire.config import Settings
 from babelwire.store.db import Store
 from tests.postgres import postgres_available, postgres_server
+from tests.redis_server import redis_available, redis_server
 
 IN_CI = os.environ.get("CI") == "true"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -34,6 +35,17 @@ def postgres_url() -> Iterator[str]:
             pytest.fail("PostgreSQL is required in CI: apt-get install postgresql")
         pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
     with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A private redis-server on 127.0.0.1 for the whole session; tests flush what they use."""
+    if not redis_available():
+        if IN_CI:
+            pytest.fail("Redis is required in CI: apt-get install redis-server")
+        pytest.skip("redis-server not installed (apt-get install redis-server)")
+    with redis_server() as url:
         yield url
 
 

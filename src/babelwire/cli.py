@@ -14,10 +14,12 @@ from babelwire.commands.demo import demo_command
 from babelwire.commands.extract_cli import extract_cli
 from babelwire.commands.review import review_command
 from babelwire.commands.run import run_command, status_command
+from babelwire.commands.scheduler import scheduler_command
 from babelwire.commands.segment import segment_command
 from babelwire.commands.serve import serve_command
 from babelwire.commands.stats import stats_command
 from babelwire.commands.translate import translate_command
+from babelwire.commands.worker import worker_command
 from babelwire.config import CONFIG_ENV
 
 app = typer.Typer(
@@ -69,6 +71,8 @@ app.command("translate")(translate_command)
 app.command("segment")(segment_command)
 app.command("extract")(extract_cli)
 app.command("demo")(demo_command)
+app.command("worker")(worker_command)
+app.command("scheduler")(scheduler_command)
 
 if __name__ == "__main__":
     app()

@@ -44,7 +44,7 @@ def open_settings() -> Settings:
 
 def open_store(settings: Settings) -> Store:
     try:
-        return Store(settings.resolved_database_url)
+        return Store.from_settings(settings)
     except Exception as exc:
         raise fail(
             f"cannot open the database {settings.resolved_database_url!r}: {exc}",

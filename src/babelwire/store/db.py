@@ -11,10 +11,13 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from babelwire.config import DatabasePoolSettings, Settings
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool: DatabasePoolSettings | None = None) -> Engine:
+    """An engine for `url`; `pool` sizes PostgreSQL's connection pool (default: the settings' defaults)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -25,7 +28,15 @@ def make_engine(url: str) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    pool = pool or DatabasePoolSettings()
+    return create_engine(
+        url,
+        pool_pre_ping=pool.pre_ping,
+        pool_size=pool.size,
+        max_overflow=pool.max_overflow,
+        pool_recycle=pool.recycle,
+        pool_timeout=pool.timeout,
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -69,12 +80,19 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 class Store:
     """The open database: an engine and its session factory."""
 
-    def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
+    def __init__(
+        self, url: str, *, migrate_schema: bool = True, pool: DatabasePoolSettings | None = None
+    ) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pool)
         if migrate_schema:
             migrate(self.engine)
         self.sessions = make_sessionmaker(self.engine)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, migrate_schema: bool = True) -> Store:
+        """The store the settings name, with their connection pool (what every process should open)."""
+        return cls(settings.resolved_database_url, migrate_schema=migrate_schema, pool=settings.database_pool)
 
     def session(self) -> Session:
         return self.sessions()

@@ -2,8 +2,9 @@
 
 Each app has its own CollectorRegistry (never the process-global one), so tests and several
 apps in one process do not collide. Store gauges are read from the database when Prometheus
-scrapes, so they are never stale and cost nothing between scrapes. Loopback-only by default:
-the numbers say what the wire is doing and which sources fail.
+scrapes, so they are never stale and cost nothing between scrapes; in the distributed mode the
+queue depths are read from Redis the same way. Loopback-only by default: the numbers say what
+the wire is doing and which sources fail.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from redis import RedisError
 from sqlalchemy import distinct, func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from babelwire.config import Settings
+from babelwire.pipeline.distributed import broker
 from babelwire.store.db import Store
 from babelwire.store.models import ItemRow, ItemStatus, MemoryRow, ReviewStatus, SourceRow, TranslationRow
 from babelwire.web.websettings import IPNetwork, client_allowed
@@ -98,12 +101,61 @@ class StoreCollector(Collector):
             yield published
 
 
-class AppMetrics:
-    """One app's registry: the store collector and the HTTP request metrics."""
+class BrokerCollector(Collector):
+    """Distributed mode: tasks waiting in each Redis queue, read at scrape time.
 
-    def __init__(self, store: Store) -> None:
+    A broker that does not answer within BROKER_TIMEOUT gives `babelwire_broker_up 0` and no
+    queue gauges (an absent series, not a false zero), and never slows the scrape down for long.
+    """
+
+    BROKER_TIMEOUT = 1.0
+
+    def __init__(self, broker_url: str) -> None:
+        self.redis = broker.client(broker_url, self.BROKER_TIMEOUT)
+
+    def _families(self) -> tuple[GaugeMetricFamily, GaugeMetricFamily, GaugeMetricFamily]:
+        return (
+            GaugeMetricFamily("babelwire_broker_up", "1 if the Redis broker answered this scrape, else 0."),
+            GaugeMetricFamily(
+                "babelwire_queue_depth",
+                "Tasks waiting in each queue of the distributed mode.",
+                labels=["queue"],
+            ),
+            GaugeMetricFamily(
+                "babelwire_queue_unacked",
+                "Tasks taken by workers and not yet acknowledged (running, or held by a dead worker "
+                "until the visibility timeout).",
+            ),
+        )
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        # Registration asks for the names; without this it would collect, i.e. call Redis at start.
+        yield from self._families()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        up, depth, unacked = self._families()
+        try:
+            depths = broker.queue_depths(self.redis)
+            in_flight = broker.unacked_count(self.redis)
+        except (RedisError, OSError):
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        for queue, count in depths.items():
+            depth.add_metric([queue], count)
+        unacked.add_metric([], in_flight)
+        yield from (up, depth, unacked)
+
+
+class AppMetrics:
+    """One app's registry: the store collector, the broker's queues (distributed mode), HTTP metrics."""
+
+    def __init__(self, store: Store, broker_url: str | None = None) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.registry.register(StoreCollector(store))
+        if broker_url is not None:
+            self.registry.register(BrokerCollector(broker_url))
         self.requests = Counter(
             "babelwire_http_requests",
             "HTTP requests by route template.",
@@ -167,6 +219,8 @@ def metrics(request: Request) -> Response:
 
 def register(app: FastAPI, store: Store) -> None:
     """The /metrics route and the request-counting middleware (outermost, so it times everything)."""
-    app.state.metrics = AppMetrics(store)
+    settings: Settings = app.state.settings
+    distributed = settings.mode == "distributed"
+    app.state.metrics = AppMetrics(store, settings.distributed.broker_url if distributed else None)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.include_router(router)
