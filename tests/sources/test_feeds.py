@@ -92,3 +92,45 @@ def test_truncated_feed_keeps_entries_before_the_break() -> None:
     truncated = RSS[: RSS.index(b"<item><title>Sin guid")]
     poll = parse_feed(truncated, "https://diario.example/rss.xml")
     assert [item.guid for item in poll.items] == ["id-a"]
+
+
+def test_websub_hub_and_self_links_of_atom_and_rss() -> None:
+    atom = ATOM.replace(
+        b"<title>Diario</title>",
+        b'<title>Diario</title><link rel="hub" href="https://hub.example/"/>'
+        b'<link rel="self" href="/atom.xml"/>',
+    )
+    poll = parse_feed(atom, "https://diario.example/atom.xml")
+    assert (poll.hub_url, poll.self_url) == ("https://hub.example/", "https://diario.example/atom.xml")
+    rss = RSS.replace(
+        b"<channel>",
+        b'<channel><atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="hub" href="javascript:x"/>'
+        b'<atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="hub" href="http://hub.example/h"/>',
+    )
+    poll = parse_feed(rss, "https://diario.example/rss.xml")
+    assert poll.hub_url == "http://hub.example/h" and poll.self_url is None
+
+
+def test_json_feed_hubs_and_feed_url() -> None:
+    body = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "feed_url": "/feed.json",
+            "hubs": [{"type": "rssCloud", "url": "https://cloud.example/"}, "junk",
+                     {"type": "WebSub", "url": "https://hub.example/websub"}],
+            "items": [{"id": "1", "url": "/a", "authors": 5}],
+        }
+    ).encode()  # fmt: skip
+    poll = parse_feed(body, "https://j.example/feed.json", "application/feed+json")
+    assert poll.hub_url == "https://hub.example/websub"
+    assert poll.self_url == "https://j.example/feed.json"
+    assert poll.items[0].author is None
+
+
+def test_crashing_inputs_found_by_fuzzing_are_clean_errors_or_ignored() -> None:
+    with pytest.raises(SourceError):
+        parse_feed(b"<rdf:RDF>&#XD800;</rdf:RDF>", "https://x.example/feed")  # feedparser's own crash
+    far = RSS.replace(b"Tue, 10 Mar 2026 09:30:00 +0100", b"9999-12-31T23:59:59-14:00")
+    assert parse_feed(far, "https://diario.example/rss.xml").items[0].published is None  # year 10000
+    broken = RSS.replace(b"/noticias/a.html", b"http://[::1")
+    assert "http://[::1" not in [item.url for item in parse_feed(broken, "https://diario.example/").items]

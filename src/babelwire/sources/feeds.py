@@ -5,18 +5,30 @@ from __future__ import annotations
 import calendar
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 
 from babelwire.domain import FeedItem, FeedPoll
 from babelwire.sources.errors import SourceError
 from babelwire.sources.jsonfeed import looks_like_json_feed, parse_json_feed
+from babelwire.sources.urls import absolute_http
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
+# What a feed may be served as (the getter refuses anything else): XML, RSS, Atom, JSON, plain text.
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/feed+json",
+    "application/json",
+    "text/plain",
+)
+_FORMATS = {"rss": "an RSS feed", "atom": "an Atom feed", "cdf": "a CDF feed"}
 
 
 def parse_feed(body: bytes, url: str, content_type: str = "") -> FeedPoll:
@@ -28,7 +40,10 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> FeedPoll:
     if looks_like_json_feed(body, content_type):
         return parse_json_feed(body, url)
     headers = {"content-type": content_type} if content_type else {}
-    parsed = feedparser.parse(body, response_headers=headers)
+    try:
+        parsed = feedparser.parse(body, response_headers=headers)
+    except (ValueError, UnicodeError) as exc:  # feedparser crashes on some refs, e.g. &#xD800;
+        raise SourceError(url, "invalid_feed", f"the feed cannot be parsed: {exc}") from exc
     entries = parsed.get("entries") or []
     feed = parsed.get("feed") or {}
     version = parsed.get("version") or ""
@@ -44,21 +59,37 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> FeedPoll:
             continue
         seen.add(item.url)
         items.append(item)
-    site = feed.get("link")
     return FeedPoll(
         items=tuple(items),
         title=_clean(feed.get("title")),
-        site_url=urljoin(url, site) if site else None,
+        site_url=absolute_http(url, feed.get("link")),
         language=_clean(feed.get("language")),
+        hub_url=_feed_link(feed, "hub", url),
+        self_url=_feed_link(feed, "self", url),
     )
 
 
+def feed_format(body: bytes, content_type: str = "") -> str:
+    """What kind of feed a body is, for people ("an Atom feed"); call after parse_feed accepted it."""
+    if looks_like_json_feed(body, content_type):
+        return "a JSON Feed"
+    version = str(feedparser.parse(body).get("version") or "")
+    return next((name for prefix, name in _FORMATS.items() if version.startswith(prefix)), "a feed")
+
+
+def _feed_link(feed: Any, rel: str, feed_url: str) -> str | None:
+    """The first <link rel=hub|self> (Atom, or atom:link inside RSS) as an absolute http(s) URL."""
+    for link in feed.get("links") or []:
+        if isinstance(link, dict) and link.get("rel") == rel:
+            found = absolute_http(feed_url, link.get("href"))
+            if found:
+                return found
+    return None
+
+
 def _item_from_entry(entry: Any, feed_url: str) -> FeedItem | None:
-    link = entry.get("link") or _first_alternate(entry)
-    if not link:
-        return None
-    url = urljoin(feed_url, link.strip())
-    if not url.startswith(("http://", "https://")):
+    url = absolute_http(feed_url, entry.get("link") or _first_alternate(entry))
+    if url is None:
         return None
     return FeedItem(
         url=url,
@@ -81,7 +112,10 @@ def _entry_date(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
-            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            except (ValueError, OverflowError, OSError):  # 9999-12-31T23:59-14:00 is in year 10000
+                continue
     return None
 
 

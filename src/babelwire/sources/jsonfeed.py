@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 from babelwire.domain import FeedItem, FeedPoll
 from babelwire.sources.errors import SourceError
+from babelwire.sources.urls import absolute_http
 
 
 def looks_like_json_feed(body: bytes, content_type: str) -> bool:
@@ -25,7 +25,7 @@ def looks_like_json_feed(body: bytes, content_type: str) -> bool:
 def parse_json_feed(body: bytes, url: str) -> FeedPoll:
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise SourceError(url, "invalid_json_feed", f"not valid JSON: {exc}") from exc
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith(
         "https://jsonfeed.org/version/"
@@ -41,23 +41,35 @@ def parse_json_feed(body: bytes, url: str) -> FeedPoll:
         if item is not None and item.url not in seen:
             seen.add(item.url)
             items.append(item)
-    home = _text(data.get("home_page_url"))
     return FeedPoll(
         items=tuple(items),
         title=_text(data.get("title")),
-        site_url=urljoin(url, home) if home else None,
+        site_url=absolute_http(url, _text(data.get("home_page_url"))),
         language=_text(data.get("language")),
+        hub_url=_websub_hub(data.get("hubs"), url),
+        self_url=absolute_http(url, _text(data.get("feed_url"))),
     )
 
 
+def _websub_hub(hubs: object, feed_url: str) -> str | None:
+    """The first hub of type WebSub (the spec's `hubs`: [{"type": "WebSub", "url": ...}])."""
+    if not isinstance(hubs, list):
+        return None
+    for hub in hubs:
+        if isinstance(hub, dict) and str(hub.get("type", "")).lower() == "websub":
+            found = absolute_http(feed_url, _text(hub.get("url")))
+            if found:
+                return found
+    return None
+
+
 def _item(raw: dict[str, Any], feed_url: str) -> FeedItem | None:
-    link = _text(raw.get("url")) or _text(raw.get("external_url"))
-    if not link:
+    url = absolute_http(feed_url, _text(raw.get("url")) or _text(raw.get("external_url")))
+    if url is None:
         return None
-    url = urljoin(feed_url, link)
-    if not url.startswith(("http://", "https://")):
-        return None
-    authors = raw.get("authors") or ([raw["author"]] if isinstance(raw.get("author"), dict) else [])
+    authors = raw.get("authors") or [raw.get("author")]  # 1.1 list, or 1.0's single object
+    if not isinstance(authors, list):
+        authors = []
     names = [str(a["name"]) for a in authors if isinstance(a, dict) and a.get("name")]
     return FeedItem(
         url=url,
