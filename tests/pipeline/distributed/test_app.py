@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
-from celery import Celery
+from celery import Celery, signals
 
 from babelwire.config import DistributedSettings, Settings
-from babelwire.pipeline.distributed import broker
+from babelwire.pipeline.distributed import broker, context
 from babelwire.pipeline.distributed.app import make_app
 from tests.redis_server import free_port
 
@@ -142,3 +143,20 @@ def test_an_unknown_mode_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BABELWIRE_MODE", "cluster")
     with pytest.raises(ValueError, match="'embedded' or 'distributed'"):
         Settings()
+
+
+def test_worker_context_opens_once_per_process_and_renews_after_fork(tmp_path: Path) -> None:
+    settings = Settings(mode="distributed", data_dir=tmp_path)
+    make_app(settings)  # what a worker does first: the context uses the app's settings
+    try:
+        opened = context.worker_context()
+        assert opened.settings is settings
+        assert context.worker_context() is opened
+        assert opened.store is opened.store  # one store (one pool) per process
+        assert opened.store.url == settings.resolved_database_url
+        parent_store = opened.store
+        signals.worker_process_init.send(sender=None)  # as in a freshly forked prefork child
+        assert context.worker_context() is opened
+        assert opened.store is not parent_store
+    finally:
+        context.reset()
