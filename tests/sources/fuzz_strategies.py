@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from hypothesis import strategies as st
 
@@ -187,15 +187,13 @@ def markup(
 
 
 @st.composite
-def _serialize(
-    draw: Callable[[st.SearchStrategy[Any]], Any], body: st.SearchStrategy[str], xml: bool
-) -> bytes:
+def _serialize(draw: st.DrawFn, body: st.SearchStrategy[str], xml: bool) -> bytes:
     """Prolog, DOCTYPE, the body; then an encoding (sometimes mismatching the declaration) and a cut."""
     declared = draw(st.sampled_from(ENCODINGS))
     actual = draw(st.sampled_from((declared, *ENCODINGS)))
     prolog = f'<?xml version="1.0" encoding="{declared}"?>' if xml and draw(st.booleans()) else ""
     text = prolog + draw(st.sampled_from(DOCTYPES)) + draw(body)
-    data = text.encode(actual, errors="replace")
+    data: bytes = text.encode(actual, errors="replace")
     if draw(st.booleans()):
         data = data[: draw(st.integers(0, len(data)))]
     return data
