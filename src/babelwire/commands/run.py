@@ -6,6 +6,7 @@ import asyncio
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from babelwire.commands.common import console, open_settings, open_store
@@ -23,7 +24,8 @@ def run_command(
 ) -> None:
     """Poll sources, then fetch, extract, translate and publish every new article.
 
-    Without --once it keeps running, polling each source every `poll_interval` seconds.
+    Without --once it keeps running: each source is polled when due (adaptive intervals, backoff
+    on errors), and items pushed by WebSub hubs are processed within seconds.
     """
     settings = open_settings()
     store = open_store(settings)
@@ -32,7 +34,10 @@ def run_command(
         print_report(report)
         raise typer.Exit(code=0)
     runner = EmbeddedRunner(settings, store)
-    console.print(f"babelwire running; polling every {settings.poll_interval} s. Ctrl-C stops.")
+    console.print(
+        f"babelwire running; polling each source when due (default every {settings.poll_interval} s). "
+        "Ctrl-C stops."
+    )
     try:
         asyncio.run(runner.run_forever())
     except KeyboardInterrupt:
@@ -75,11 +80,12 @@ def status_command() -> None:
     for status, count in sorted(counts.items()):
         table.add_row(status, str(count))
     console.print(table)
-    broken = [s for s in sources if s.last_error]
+    broken = [s for s in sources if s.last_error or not s.enabled]
     if broken:
-        source_table = Table("source", "errors", "last error", title="Sources with errors")
+        source_table = Table("source", "errors", "state", "last error", title="Sources with errors")
         for source in broken:
-            source_table.add_row(source.url, str(source.error_count), source.last_error or "")
+            state = "enabled" if source.enabled else f"[red]{escape(source.disabled_reason or 'disabled')}[/]"
+            source_table.add_row(source.url, str(source.error_count), state, source.last_error or "")
         console.print(source_table)
     if failures:
         failure_table = Table("item", "url", "stage", "error", "attempts", title="Failed items")

@@ -1,5 +1,8 @@
 """The embedded runner: one process, asyncio for network I/O, threads for CPU and engines.
 
+Polling lives in pipeline/polling.py; this module orchestrates rounds and moves items.
+Every request, polls and article pages alike, goes through one polite, SSRF-guarded Fetcher.
+
 Database writes happen in short transactions between awaits, never across one, so
 concurrent articles never hold SQLite's write lock while waiting on the network.
 """
@@ -9,23 +12,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
 
-import httpx
+import httpcore
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
-from babelwire.domain import Document, FeedPoll, Source
+from babelwire.domain import Document, Source
 from babelwire.errors import BabelwireError
-from babelwire.fetch.client import make_client
+from babelwire.fetch.fetcher import Fetcher, open_fetcher
+from babelwire.fetch.guard import Resolver
 from babelwire.pipeline import stages
+from babelwire.pipeline.polling import Poller, failure_reason
 from babelwire.pipeline.report import Failure, NullReporter, Reporter, RunReport
 from babelwire.store import queries
+from babelwire.store import sources as source_store
 from babelwire.store.db import Store
 from babelwire.store.models import (
     DocumentRow,
@@ -33,7 +40,6 @@ from babelwire.store.models import (
     ItemStatus,
     PageRow,
     ReviewStatus,
-    SourceRow,
     TranslationRow,
 )
 from babelwire.translate.memory import StoreMemory
@@ -43,19 +49,24 @@ from babelwire.translate.translator import Translator
 log = logging.getLogger("babelwire.pipeline")
 T = TypeVar("T")
 MAX_ATTEMPTS = 3
-
-
-def _reason(exc: BaseException) -> tuple[str, str]:
-    if isinstance(exc, BabelwireError):
-        return exc.reason, exc.message
-    return type(exc).__name__, str(exc) or type(exc).__name__
+WAKE_CHECK_SECONDS = 2.0  # how often an idle runner looks for due sources and pushed items
 
 
 class EmbeddedRunner:
-    def __init__(self, settings: Settings, store: Store, reporter: Reporter | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        reporter: Reporter | None = None,
+        *,
+        resolver: Resolver | None = None,
+        network_backend: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.reporter = reporter or NullReporter()
+        self.resolver = resolver
+        self.network_backend = network_backend
         self.translator = Translator(Router.from_settings(settings), StoreMemory(store))
         self._cpu = ThreadPoolExecutor(
             max_workers=max(2, settings.workers), thread_name_prefix="babelwire-cpu"
@@ -68,81 +79,48 @@ class EmbeddedRunner:
         with self.store.session() as session, session.begin():
             return action(session)
 
+    def _fetcher(self) -> AbstractAsyncContextManager[Fetcher]:
+        return open_fetcher(self.settings.fetch, resolver=self.resolver, network_backend=self.network_backend)
+
     async def run_once(self, *, force_poll: bool = False) -> RunReport:
         """Poll every due source, then move every pending item as far as it will go."""
-        report = RunReport()
-        async with make_client(self.settings.fetch) as client:
-            await self._poll_sources(client, report, force=force_poll)
-            await self._process_items(client, report)
-        return report
+        async with self._fetcher() as fetcher:
+            return await self._round(fetcher, force_poll=force_poll)
 
     async def run_forever(self, *, stop: asyncio.Event | None = None) -> None:
+        """Rounds until `stop`; one fetcher throughout, so robots.txt and host limits carry over."""
         stop = stop or asyncio.Event()
-        while not stop.is_set():
-            report = await self.run_once()
-            log.info("run finished: %d published, %d failed", report.published, report.failed)
+        async with self._fetcher() as fetcher:
+            while not stop.is_set():
+                report = await self._round(fetcher, force_poll=False)
+                log.info("run finished: %d published, %d failed", report.published, report.failed)
+                await self._idle(stop)
+
+    async def _round(self, fetcher: Fetcher, *, force_poll: bool) -> RunReport:
+        report = RunReport()
+        await Poller(self.settings, self.store, fetcher, report, self.reporter).poll_due(force=force_poll)
+        await self._process_items(fetcher, report)
+        return report
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        """Wait until a source is due or new items wait (pushed by a WebSub hub), checking every few seconds.
+
+        At most min(60 s, poll_interval): failed items are retried on the next round.
+        """
+        longest = time.monotonic() + min(60, self.settings.poll_interval)
+        while not stop.is_set() and time.monotonic() < longest:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=min(60, self.settings.poll_interval))
+                await asyncio.wait_for(stop.wait(), timeout=WAKE_CHECK_SECONDS)
+            if self._write(self._work_waiting):
+                return
 
-    async def _poll_sources(self, client: httpx.AsyncClient, report: RunReport, *, force: bool) -> None:
+    @staticmethod
+    def _work_waiting(session: Session) -> bool:
         now = datetime.now(UTC)
-        sources = self._write(
-            lambda s: [
-                (r.id, queries.source_from_row(r), r.etag, r.last_modified)
-                for r in queries.due_sources(s, now, force=force)
-            ]
-        )
-        self.reporter.begin("poll", len(sources))
-        limit = asyncio.Semaphore(self.settings.fetch.concurrency)
+        due_at = source_store.next_poll_due(session, now)
+        return source_store.has_new_items(session) or (due_at is not None and due_at <= now)
 
-        async def poll_one(source_id: int, source: Source, etag: str | None, modified: str | None) -> None:
-            async with limit:
-                try:
-                    poll = await stages.poll_source(
-                        client, source, self.settings.fetch, etag=etag, last_modified=modified
-                    )
-                except Exception as exc:  # every failure is recorded on its source; others go on
-                    reason, message = _reason(exc)
-                    self._write(lambda s: self._source_failed(s, source_id, f"{reason}: {message}"))
-                    report.failures.append(Failure(source.url, "poll", reason, message))
-                    log.warning("source %s: poll failed: %s: %s", source.url, reason, message)
-                else:
-                    found = self._write(lambda s: self._source_polled(s, source_id, poll))
-                    report.sources_polled += 1
-                    report.sources_not_modified += int(poll.not_modified)
-                    report.items_found += found
-                    log.info(
-                        "source %s: %s",
-                        source.url,
-                        "not modified" if poll.not_modified else f"{found} new items",
-                    )
-                finally:
-                    self.reporter.advance("poll")
-
-        await asyncio.gather(*(poll_one(*entry) for entry in sources))
-
-    def _source_polled(self, session: Session, source_id: int, poll: FeedPoll) -> int:
-        row = session.get_one(SourceRow, source_id)
-        row.etag, row.last_modified = poll.etag, poll.last_modified
-        row.last_polled_at = datetime.now(UTC)
-        row.next_poll_at = row.last_polled_at + timedelta(seconds=self.settings.poll_interval)
-        row.last_error, row.error_count = None, 0
-        if poll.site_url and not row.site_url and poll.site_url.startswith(("http://", "https://")):
-            row.site_url = poll.site_url
-        if poll.language and not row.language:
-            row.language = poll.language.split("-")[0].lower()
-        return len(queries.add_items(session, row, poll.items))
-
-    def _source_failed(self, session: Session, source_id: int, message: str) -> None:
-        row = session.get_one(SourceRow, source_id)
-        row.last_polled_at = datetime.now(UTC)
-        row.last_error = message[:4000]
-        row.error_count = (row.error_count or 0) + 1
-        # Exponential backoff with jitter, capped at a day.
-        delay = min(86400, self.settings.poll_interval * 2 ** min(row.error_count, 6))
-        row.next_poll_at = row.last_polled_at + timedelta(seconds=delay * random.uniform(0.8, 1.2))
-
-    async def _process_items(self, client: httpx.AsyncClient, report: RunReport) -> None:
+    async def _process_items(self, fetcher: Fetcher, report: RunReport) -> None:
         item_ids = self._write(
             lambda s: [row.id for row in queries.pending_items(s, max_attempts=MAX_ATTEMPTS)]
         )
@@ -152,19 +130,19 @@ class EmbeddedRunner:
         async def process_one(item_id: int) -> None:
             async with limit:
                 try:
-                    await self._process_item(client, item_id, report)
+                    await self._process_item(fetcher, item_id, report)
                 finally:
                     self.reporter.advance("articles")
 
         await asyncio.gather(*(process_one(item_id) for item_id in item_ids))
 
-    async def _process_item(self, client: httpx.AsyncClient, item_id: int, report: RunReport) -> None:
+    async def _process_item(self, fetcher: Fetcher, item_id: int, report: RunReport) -> None:
         item_url, page_key, document_key, source = self._write(lambda s: self._item_state(s, item_id))
         stage = "fetch"
         try:
             loop = asyncio.get_running_loop()
             if page_key is None:
-                page = await stages.fetch_page(client, item_url, self.settings.fetch)
+                page = await stages.fetch_page(fetcher, item_url)
                 page_key = self._write(
                     lambda s: self._attach(s, item_id, page_key=queries.save_page(s, page).key)
                 )
@@ -187,7 +165,7 @@ class EmbeddedRunner:
             stage = "publish"
             outcome = self._write(lambda s: queries.settle_item(s, s.get_one(ItemRow, item_id), statuses))
         except Exception as exc:  # recorded on the item; the other items go on
-            reason, message = _reason(exc)
+            reason, message = failure_reason(exc)
             if not isinstance(exc, BabelwireError):
                 log.exception("item %s %s: unexpected %s failure", item_id, item_url, stage)
             self._write(

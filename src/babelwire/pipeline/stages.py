@@ -1,7 +1,8 @@
 """The stages of the flow as plain functions: domain value in, domain value out.
 
-Network stages are coroutines taking the shared HTTP client; CPU stages are plain
-functions a runner may put on a thread or process pool. None of them touch the store.
+Network stages are coroutines taking the runner's Fetcher (polling is in pipeline/polling.py);
+CPU stages are plain functions a runner may put on a thread or process pool. None of them
+touch the store.
 """
 
 from __future__ import annotations
@@ -9,17 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-import httpx
-
-from babelwire.config import FetchSettings
-from babelwire.domain import Document, FeedPoll, Page, SentencePair, Source, TranslatedBlock, Translation
+from babelwire.domain import Document, Page, SentencePair, Source, TranslatedBlock, Translation
 from babelwire.errors import BabelwireError
 from babelwire.extract import extract_document
-from babelwire.fetch.client import fetch
-from babelwire.fetch.pages import page_from_result
+from babelwire.fetch.pages import HTML_TYPES, page_from_result
 from babelwire.review.editor import Decision, Verdict, context_for, review
 from babelwire.review.policy import ReviewPolicy
-from babelwire.sources.feeds import FEED_ACCEPT, parse_feed
+from babelwire.sources.index_page import HTML_ACCEPT
+from babelwire.sources.poll import Getter
 from babelwire.translate.document import translate_document
 from babelwire.translate.glossary import Glossary, GlossaryEntry
 from babelwire.translate.inline import to_text
@@ -33,35 +31,9 @@ class StageError(BabelwireError):
     """A stage-level failure that is not an I/O error: e.g. an unknown article language."""
 
 
-async def poll_source(
-    client: httpx.AsyncClient,
-    source: Source,
-    settings: FetchSettings,
-    *,
-    etag: str | None = None,
-    last_modified: str | None = None,
-) -> FeedPoll:
-    """Fetch and parse a feed, conditionally: a 304 gives an empty, `not_modified` poll."""
-    result = await fetch(
-        client, source.url, settings, etag=etag, last_modified=last_modified, accept=FEED_ACCEPT
-    )
-    new_etag = result.headers.get("etag") or etag
-    new_modified = result.headers.get("last-modified") or last_modified
-    if result.not_modified:
-        return FeedPoll(items=(), not_modified=True, etag=new_etag, last_modified=new_modified)
-    poll = parse_feed(result.body, result.final_url, result.content_type)
-    return FeedPoll(
-        items=poll.items,
-        etag=new_etag,
-        last_modified=new_modified,
-        title=poll.title,
-        site_url=poll.site_url,
-        language=poll.language,
-    )
-
-
-async def fetch_page(client: httpx.AsyncClient, url: str, settings: FetchSettings) -> Page:
-    result = await fetch(client, url, settings, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+async def fetch_page(getter: Getter, url: str) -> Page:
+    """Fetch an article page through the runner's Fetcher; anything but HTML is refused before its body."""
+    result = await getter.get(url, accept=HTML_ACCEPT, allowed_types=HTML_TYPES)
     return page_from_result(result)
 
 
@@ -109,7 +81,6 @@ __all__ = [
     "document_language",
     "extract_document",
     "fetch_page",
-    "poll_source",
     "review_article",
     "translate_article",
 ]

@@ -61,13 +61,6 @@ def list_sources(session: Session) -> list[SourceRow]:
     return list(session.scalars(select(SourceRow).order_by(SourceRow.id)))
 
 
-def due_sources(session: Session, now: datetime, *, force: bool = False) -> list[SourceRow]:
-    query = select(SourceRow).where(SourceRow.enabled.is_(True)).order_by(SourceRow.id)
-    if not force:
-        query = query.where(or_(SourceRow.next_poll_at.is_(None), SourceRow.next_poll_at <= now))
-    return list(session.scalars(query))
-
-
 def add_items(session: Session, source: SourceRow, items: tuple[FeedItem, ...]) -> list[ItemRow]:
     """Insert items whose URL is new; the same story in two feeds stays one item."""
     urls = [item.url for item in items]

@@ -1,0 +1,151 @@
+"""The hostile-sources scenario, run in its own process so its peak memory can be measured.
+
+One good source (a feed with two real articles, plus links to hostile article pages) and one
+source per attack of tests/fetch/hostile.py, all polled and processed by the real embedded
+runner through the loopback-only connect layer. Prints one JSON line: what was recorded on
+every source and item, what was published, every connect attempt, wall time and peak RSS.
+
+    python -m tests.pipeline.hostile_scenario <data-dir>
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from babelwire.config import FetchSettings, Settings
+from babelwire.demo.server import DemoSite, Response, SiteServer
+from babelwire.domain import Source
+from babelwire.fetch.guard import StaticResolver
+from babelwire.pipeline.embedded import EmbeddedRunner
+from babelwire.store import queries
+from babelwire.store.db import Store
+from babelwire.store.models import ItemRow, ItemStatus, SourceRow
+from tests.fetch.hostile import BROKEN, HostileServer
+from tests.fetch.loopback import LoopbackOnlyBackend
+
+# Feeds that attack the poller: path on the hostile server.
+HOSTILE_FEEDS = (
+    "/slowloris",
+    "/drip",
+    "/endless",
+    "/bomb",
+    "/nested-bomb",
+    "/loop-a",
+    "/chain/20",
+    "/wrong-type",
+    "/huge-feed",
+    "/huge-feed-declared",
+    *(f"/broken/{name}" for name in BROKEN),
+)
+# Redirects to addresses the guard must refuse (the resolver maps the names; nothing is allow-listed
+# but 127.0.0.1, where the test servers live).
+REDIRECTS = {
+    "/to-metadata": "http://169.254.169.254/latest/meta-data/",
+    "/to-metadata-name": "http://metadata.test/latest/meta-data/",
+    "/to-private": "http://internal.test/feed.xml",
+    "/to-private-ip": "http://10.0.0.1/feed.xml",
+    "/to-ipv6-loopback": "http://[::1]:{port}/feed.xml",
+    "/to-decimal-ip": "http://2130706433:{port}/feed.xml",
+}
+# Article pages that attack the fetch stage, linked from the good feed.
+HOSTILE_PAGES = (
+    "/slowloris",
+    "/drip",
+    "/endless",
+    "/bomb",
+    "/nested-bomb",
+    "/loop-a",
+    "/wrong-type",
+    "/huge-feed",
+    "/to-metadata",
+    "/to-private",
+    *(f"/broken/{name}" for name in BROKEN),
+)
+INVALID_XML_FEED = "/invalid-xml"
+# Its XML is broken, but feedparser still finds an item, whose article (on a host the resolver
+# does not know) then fails: the error lands on that item.
+INVALID_XML_ITEM = "http://example.com/a"
+RESOLVER = {"metadata.test": ["169.254.169.254"], "internal.test": ["10.0.0.1"]}
+
+
+def scenario_settings(data_dir: Path) -> Settings:
+    fetch = FetchSettings(
+        allowed_networks=["127.0.0.1/32"],
+        per_host_interval=0,
+        concurrency=16,
+        connect_timeout=1,
+        read_timeout=1,
+        total_timeout=2,
+    )
+    return Settings(
+        data_dir=data_dir,
+        database_url=f"sqlite:///{data_dir / 'hostile.db'}",
+        target_languages=["en"],
+        fetch=fetch,
+    )
+
+
+def good_feed(links: list[str]) -> Response:
+    items = "".join(f"<item><title>{link}</title><link>{link}</link></item>" for link in links)
+    body = f'<rss version="2.0"><channel><title>Good</title><language>es</language>{items}</channel></rss>'
+    return Response(content_type="application/rss+xml", body=body.encode())
+
+
+def run(data_dir: Path) -> dict[str, Any]:
+    settings = scenario_settings(data_dir)
+    store = Store(settings.resolved_database_url)
+    backend = LoopbackOnlyBackend()
+    articles = DemoSite()  # not started: only its rendered pages are borrowed
+    with HostileServer() as hostile, SiteServer() as good:
+        for path, location in REDIRECTS.items():
+            hostile.redirect(path, location.format(port=hostile.port))
+        good_pages = []
+        for article in articles.articles[:2]:
+            good.set_route(article.path, articles.routes[article.path])
+            good_pages.append(good.url(article.path))
+        good.set_route("/rss.xml", good_feed(good_pages + [hostile.url(p) for p in HOSTILE_PAGES]))
+        with store.session() as session, session.begin():
+            queries.upsert_source(session, Source(name="good", url=good.url("/rss.xml"), language="es"))
+            for path in (*HOSTILE_FEEDS, INVALID_XML_FEED, *REDIRECTS):
+                queries.upsert_source(session, Source(name=path, url=hostile.url(path), language="es"))
+        runner = EmbeddedRunner(settings, store, resolver=StaticResolver(RESOLVER), network_backend=backend)
+        started = time.monotonic()
+        try:
+            report = asyncio.run(runner.run_once(force_poll=True))
+        finally:
+            runner.close()
+        wall = time.monotonic() - started
+        hostile_port = hostile.port
+    with store.session() as session:
+        sources = {
+            row.name: {"errors": row.error_count, "last_error": row.last_error}
+            for row in session.scalars(select(SourceRow))
+        }
+        items = {
+            row.url: {"status": row.status, "error": row.error_class, "message": row.error_message}
+            for row in session.scalars(select(ItemRow))
+        }
+    store.close()
+    return {
+        "sources": sources,
+        "items": items,
+        "published": report.published,
+        "good_pages": good_pages,
+        "hostile_port": hostile_port,
+        "connects": backend.attempts,
+        "wall": wall,
+        "published_status": ItemStatus.PUBLISHED,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(Path(sys.argv[1]))), flush=True)
