@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -10,13 +11,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from babelwire.config import Settings
+from babelwire.config import FetchSettings, Settings
 from babelwire.store.db import Store
 from tests.postgres import postgres_available, postgres_server
 from tests.redis_server import redis_available, redis_server
 
 IN_CI = os.environ.get("CI") == "true"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# The SSRF guard refuses loopback; tests serve their sites on it, so test settings allow it (only it).
+LOOPBACK_NETWORKS = ["127.0.0.0/8", "::1/128"]
+LOOPBACK_ENV = ("BABELWIRE_FETCH__ALLOWED_NETWORKS", json.dumps(LOOPBACK_NETWORKS))
 
 
 @pytest.fixture(autouse=True)
@@ -77,4 +81,9 @@ def store(database_url: str) -> Iterator[Store]:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=database_url, target_languages=["en"])
+    return Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        target_languages=["en"],
+        fetch=FetchSettings(allowed_networks=LOOPBACK_NETWORKS),
+    )

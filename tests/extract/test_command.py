@@ -13,6 +13,7 @@ import pytest
 from babelwire.commands.extract import extract_command, render_html
 from babelwire.domain import Block, BlockKind, Document
 from babelwire.extract import ExtractionError
+from tests.conftest import LOOPBACK_ENV
 
 TESTDATA = Path(__file__).parent / "testdata"
 ARTICLE = TESTDATA / "article_en.html"
@@ -79,7 +80,8 @@ def test_local_copy_without_canonical_keeps_absolute_links(tmp_path: Path) -> No
     assert html.count("file://") == 1  # only the link to the original; relative links had no base
 
 
-def test_url_target_is_fetched() -> None:
+def test_url_target_is_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(*LOOPBACK_ENV)  # the demo site is on 127.0.0.1, which the SSRF guard refuses
     server = pytest.importorskip("babelwire.demo.server")
     with server.DemoSite() as site:
         article = site.articles[0]

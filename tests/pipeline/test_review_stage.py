@@ -13,7 +13,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from babelwire.cli import app
-from babelwire.config import Settings
+from babelwire.config import FetchSettings, Settings
 from babelwire.demo.server import DemoSite
 from babelwire.domain import Source
 from babelwire.pipeline.embedded import EmbeddedRunner
@@ -22,6 +22,7 @@ from babelwire.store import queries
 from babelwire.store.articles import latest_articles
 from babelwire.store.db import Store
 from babelwire.store.models import ItemRow, ItemStatus, ReviewStatus, TranslationRow
+from tests.conftest import LOOPBACK_NETWORKS
 
 pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apt-get install apertium-eng-spa")
 
@@ -58,7 +59,12 @@ def test_demo_passes_review_and_a_damaged_translation_is_held(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     database = f"sqlite:///{tmp_path / 'wire.db'}"
-    settings = Settings(data_dir=tmp_path, database_url=database, target_languages=["en"])
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=database,
+        target_languages=["en"],
+        fetch=FetchSettings(allowed_networks=LOOPBACK_NETWORKS),
+    )
     store = Store(database)
     with DemoSite() as site:
         with store.session() as session, session.begin():

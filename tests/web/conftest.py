@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from babelwire.config import Settings
+from babelwire.config import FetchSettings, Settings
 from babelwire.demo.server import DemoSite
 from babelwire.domain import Source
 from babelwire.pipeline.embedded import EmbeddedRunner
 from babelwire.store import queries
 from babelwire.store.db import Store
+from tests.conftest import LOOPBACK_NETWORKS
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,7 @@ def site_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         target_languages=["en", "es"],
         site_title="Test Wire",
         base_url="http://wire.test",
+        fetch=FetchSettings(allowed_networks=LOOPBACK_NETWORKS),
     )
 
 

@@ -49,7 +49,7 @@ import pytest
 from lxml import html as lxml_html
 from sqlalchemy import select
 
-from babelwire.config import Settings
+from babelwire.config import FetchSettings, Settings
 from babelwire.demo.server import Response, SiteServer
 from babelwire.domain import Source
 from babelwire.pipeline.embedded import EmbeddedRunner
@@ -60,6 +60,7 @@ from babelwire.store.db import Store
 from babelwire.store.held import decide_held, held_translations
 from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, SourceRow
 from babelwire.web.app import create_app
+from tests.conftest import LOOPBACK_NETWORKS
 from tests.web.browsing import CHROMIUM, CHROMIUM_FLAGS, require_chromium, serve_app
 from tests.web.xss_corpus import (
     BY_ID,
@@ -338,6 +339,7 @@ def published(
         target_languages=LANGUAGES,
         site_title="XSS Wire",
         base_url=f"http://127.0.0.1:{port}",
+        fetch=FetchSettings(allowed_networks=LOOPBACK_NETWORKS),
     )
     store = Store(settings.resolved_database_url)
     with store.session() as session, session.begin():

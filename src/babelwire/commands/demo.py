@@ -37,7 +37,10 @@ def demo_command(
             )
     # The demo site's port changes every run, so its article URLs do too: start from a clean store.
     shutil.rmtree(data_dir, ignore_errors=True)
-    settings = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
+    # The demo site is served on 127.0.0.1, which the SSRF guard refuses: allow that address only.
+    allowed = [*settings.fetch.allowed_networks, "127.0.0.1/32"]
+    fetch = settings.fetch.model_copy(update={"allowed_networks": allowed})
+    settings = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}", "fetch": fetch})
     store = Store(settings.resolved_database_url)
     with DemoSite() as site:
         console.print(f"Demo news site (Spanish) serving at [bold]{site.base_url}/[/]")
