@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from babelwire.cli import app
 from babelwire.demo.server import DemoSite
+from tests.conftest import LOOPBACK_ENV
 
 needs_apertium = pytest.mark.skipif(
     shutil.which("apertium") is None, reason="apt-get install apertium-eng-spa"
@@ -21,6 +22,7 @@ needs_apertium = pytest.mark.skipif(
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("BABELWIRE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COLUMNS", "200")  # rich wraps at 80 columns otherwise
+    monkeypatch.setenv(*LOOPBACK_ENV)  # the demo site is on 127.0.0.1, which the SSRF guard refuses
     monkeypatch.chdir(tmp_path)
     return CliRunner()
 
