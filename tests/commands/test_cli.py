@@ -84,7 +84,18 @@ def test_translate_with_unknown_engine_is_a_one_line_error(cli: CliRunner) -> No
 
 def test_sources_add_list_export_import(cli: CliRunner, tmp_path: Path) -> None:
     added = cli.invoke(
-        app, ["sources", "add", "https://diario.example/rss.xml", "--name", "Diario", "--language", "es"]
+        app,
+        [
+            "sources",
+            "add",
+            "https://diario.example/rss.xml",
+            "--name",
+            "Diario",
+            "--language",
+            "es",
+            "--kind",
+            "feed",
+        ],
     )
     assert added.exit_code == 0, added.output
     listing = cli.invoke(app, ["sources", "list"])
