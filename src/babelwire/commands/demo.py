@@ -41,7 +41,7 @@ def demo_command(
     allowed = [*settings.fetch.allowed_networks, "127.0.0.1/32"]
     fetch = settings.fetch.model_copy(update={"allowed_networks": allowed})
     settings = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}", "fetch": fetch})
-    store = Store(settings.resolved_database_url)
+    store = Store.from_settings(settings)
     with DemoSite() as site:
         console.print(f"Demo news site (Spanish) serving at [bold]{site.base_url}/[/]")
         with store.session() as session, session.begin():

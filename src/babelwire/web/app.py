@@ -22,7 +22,7 @@ STATIC = Path(__file__).with_name("static")
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app = FastAPI(title=settings.site_title, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
-    app.state.store = store or Store(settings.resolved_database_url)
+    app.state.store = store or Store.from_settings(settings)
     app.state.templates = make_environment()
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -13,7 +13,7 @@ Engines are synchronous (the pipeline runs them on a thread pool), so this uses
 
 from __future__ import annotations
 
-import email.utils
+import math
 import random
 import re
 import threading
@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Self, TypedDict, TypeVar
 
 import httpx
 
+from babelwire.fetch.retry_after import parse_retry_after
 from babelwire.translate.engine import Markup, TranslationError
 
 T = TypeVar("T")
@@ -86,24 +87,6 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random | No
     delay = min(cap, base * 2.0 ** (attempt - 1))
     jitter: float = (rng or random).uniform(0, delay / 2)
     return delay / 2 + jitter
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent/bad."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def server_message(response: httpx.Response) -> str:
@@ -222,7 +205,9 @@ class HttpEngine:
                     return response
                 error = self._error_for_status(response)
                 if response.status_code in RETRY_AFTER_STATUSES:
-                    wait = parse_retry_after(response.headers.get("Retry-After"))
+                    wait = parse_retry_after(
+                        response.headers.get("Retry-After"), datetime.now(UTC), cap=math.inf
+                    )
             if not error.retryable:
                 raise error
             if attempt == self.attempts:
