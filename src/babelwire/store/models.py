@@ -116,7 +116,10 @@ class ItemRow(Base):
     """One article found in a source. Unique by URL: the same story in two feeds is one item."""
 
     __tablename__ = "items"
-    __table_args__ = (Index("ix_items_status", "status"),)
+    __table_args__ = (
+        Index("ix_items_status", "status"),
+        Index("ix_items_status_queued_at", "status", "queued_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
@@ -136,6 +139,10 @@ class ItemRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     site_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Distributed mode: when a task for the item's next step was enqueued (None: nothing is, the
+    # scheduler may claim it). A step that moves the item on clears it; the scheduler re-enqueues
+    # items whose claim is older than distributed.stale_after (lost message, killed worker).
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     source: Mapped[SourceRow] = relationship(back_populates="items")
     document: Mapped[DocumentRow | None] = relationship()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from babelwire.domain import (
@@ -252,3 +253,101 @@ def settle_item(session: Session, item: ItemRow, statuses: list[str]) -> str:
         item.status = ItemStatus.HELD if ReviewStatus.HOLD in statuses else ItemStatus.REJECTED
         item.error_stage = item.error_class = item.error_message = None
     return item.status
+
+
+# --- Distributed mode: claims on items and sources, so two ticks or two schedulers never enqueue twice.
+# Each claim selects with FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite transactions are IMMEDIATE, so
+# one writer at a time) and stamps the rows in the same transaction; the caller enqueues after commit.
+
+
+def claim_due_sources(session: Session, now: datetime, hold: timedelta, limit: int = 1000) -> list[int]:
+    """Ids of enabled sources due now, next poll moved `hold` ahead (the poll task sets the real one)."""
+    ids = list(
+        session.scalars(
+            select(SourceRow.id)
+            .where(SourceRow.enabled.is_(True))
+            .where(or_(SourceRow.next_poll_at.is_(None), SourceRow.next_poll_at <= now))
+            .order_by(SourceRow.next_poll_at.asc().nulls_first(), SourceRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if ids:
+        session.execute(update(SourceRow).where(SourceRow.id.in_(ids)).values(next_poll_at=now + hold))
+    return ids
+
+
+def claim_items(
+    session: Session,
+    status: str,
+    now: datetime,
+    *,
+    limit: int,
+    source_id: int | None = None,
+) -> list[int]:
+    """Ids of unclaimed items in `status` (of enabled sources), oldest first, stamped as queued."""
+    query = (
+        select(ItemRow.id)
+        .join(SourceRow)
+        .where(SourceRow.enabled.is_(True), ItemRow.status == status, ItemRow.queued_at.is_(None))
+        .order_by(ItemRow.id)
+        .limit(limit)
+        .with_for_update(of=ItemRow, skip_locked=True)
+    )
+    if source_id is not None:
+        query = query.where(ItemRow.source_id == source_id)
+    return _stamp(session, list(session.scalars(query)), now)
+
+
+def claim_stale_items(session: Session, now: datetime, cutoff: datetime, limit: int = 1000) -> list[ItemRow]:
+    """In-flight items nothing touched since `cutoff` (a lost message, a killed worker), stamped again."""
+    query = (
+        select(ItemRow)
+        .join(SourceRow)
+        .where(SourceRow.enabled.is_(True), ItemRow.status.in_(IN_FLIGHT), ItemRow.updated_at < cutoff)
+        .where(func.coalesce(ItemRow.queued_at, ItemRow.updated_at) < cutoff)
+        .order_by(ItemRow.id)
+        .limit(limit)
+        .with_for_update(of=ItemRow, skip_locked=True)
+    )
+    return _stamp_rows(session, list(session.scalars(query)), now)
+
+
+def claim_retries(
+    session: Session, now: datetime, *, max_attempts: int, delay: Callable[[int], float], limit: int = 1000
+) -> list[ItemRow]:
+    """Failed items with attempts left whose wait (`delay(attempts)` seconds) has passed, stamped."""
+    query = (
+        select(ItemRow)
+        .join(SourceRow)
+        .where(SourceRow.enabled.is_(True), ItemRow.status == ItemStatus.FAILED)
+        .where(ItemRow.attempts < max_attempts)
+        .order_by(ItemRow.updated_at)
+        .limit(limit)
+        .with_for_update(of=ItemRow, skip_locked=True)
+    )
+    rows = [
+        row
+        for row in session.scalars(query)
+        if row.updated_at + timedelta(seconds=delay(row.attempts or 0)) <= now
+    ]
+    return _stamp_rows(session, rows, now)
+
+
+def _stamp(session: Session, ids: list[int], now: datetime) -> list[int]:
+    if ids:
+        session.execute(update(ItemRow).where(ItemRow.id.in_(ids)).values(queued_at=now, updated_at=now))
+    return ids
+
+
+def _stamp_rows(session: Session, rows: list[ItemRow], now: datetime) -> list[ItemRow]:
+    for row in rows:
+        row.queued_at = row.updated_at = now
+    session.flush()
+    return rows
+
+
+def count_unclaimed(session: Session, status: str) -> int:
+    """Items in `status` no task is queued for (e.g. extracted items waiting for a translate batch)."""
+    query = select(func.count()).where(ItemRow.status == status, ItemRow.queued_at.is_(None))
+    return int(session.scalar(query) or 0)
