@@ -3,13 +3,14 @@ while the good source's articles are published and nothing connects beyond loopb
 
 The scenario (tests/pipeline/hostile_scenario.py) runs the real embedded runner in a child
 process, so its peak RSS is its own: a bomb inflated or a 50 MB feed read into memory would
-show there, not be hidden in the test process's baseline.
+show there, not be hidden in the test process's baseline. The child reports its own
+ru_maxrss (what RUSAGE_CHILDREN would give for it alone; the test process's RUSAGE_CHILDREN
+is the largest of every child the suite has run, Chromium and engines included).
 """
 
 from __future__ import annotations
 
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -46,7 +47,6 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )
     assert done.returncode == 0, done.stderr[-4000:]
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    result["children_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"hostile scenario: {result['wall']:.1f} s, peak RSS {result['rss_mb']:.0f} MB")
     return result
 
@@ -82,4 +82,3 @@ def test_redirects_to_blocked_addresses_are_refused_before_any_connect(outcome: 
 def test_time_and_memory_stay_bounded(outcome: dict[str, Any]) -> None:
     assert outcome["wall"] < MAX_WALL_S
     assert outcome["rss_mb"] < MAX_RSS_MB
-    assert outcome["children_rss_mb"] < MAX_RSS_MB
