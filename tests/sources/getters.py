@@ -1,9 +1,9 @@
-"""Getters for source tests: one over the real HTTP client, one in memory.
+"""Getters for source tests: the real Fetcher, and one in memory.
 
-`poll_source` and `discover` take any object with Fetcher.get's signature. Tests use
-`ClientGetter` (babelwire.fetch.client.fetch + make_client, loopback allow-listed, against a
-SiteServer on 127.0.0.1) so real headers, 304s and content-type checks run; the fuzzing
-benchmark uses `MemoryGetter` so a million bodies cost no sockets.
+`poll_source` and `discover` take any object with Fetcher.get's signature. Tests use the real
+Fetcher (loopback allow-listed, against a SiteServer on 127.0.0.1) so real headers, 304s and
+content-type checks run; the fuzzing benchmark uses `MemoryGetter` so a million bodies cost no
+sockets.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
-import httpx
-
 from babelwire.config import FetchSettings
-from babelwire.fetch.client import FetchResult, fetch, make_client
+from babelwire.fetch.client import FetchResult
 from babelwire.fetch.errors import FetchError
+from babelwire.fetch.fetcher import Fetcher, open_fetcher
 
 LOOPBACK = FetchSettings(
     allowed_networks=["127.0.0.0/8", "::1/128"],
@@ -27,42 +26,11 @@ LOOPBACK = FetchSettings(
 )
 
 
-class ClientGetter:
-    """Fetcher.get over one httpx client, without robots.txt or per-host pacing."""
-
-    def __init__(self, client: httpx.AsyncClient, settings: FetchSettings = LOOPBACK) -> None:
-        self.client = client
-        self.settings = settings
-        self.urls: list[str] = []
-
-    async def get(
-        self,
-        url: str,
-        *,
-        accept: str = "*/*",
-        etag: str | None = None,
-        last_modified: str | None = None,
-        allowed_types: Sequence[str] | None = None,
-        max_bytes: int | None = None,
-        robots: bool = True,
-    ) -> FetchResult:
-        self.urls.append(url)
-        return await fetch(
-            self.client,
-            url,
-            self.settings,
-            etag=etag,
-            last_modified=last_modified,
-            accept=accept,
-            allowed_types=allowed_types,
-            max_bytes=max_bytes,
-        )
-
-
 @asynccontextmanager
-async def client_getter(settings: FetchSettings = LOOPBACK) -> AsyncIterator[ClientGetter]:
-    async with make_client(settings) as client:
-        yield ClientGetter(client, settings)
+async def client_getter(settings: FetchSettings = LOOPBACK) -> AsyncIterator[Fetcher]:
+    """The real Fetcher, loopback allow-listed, without robots.txt or per-host pacing."""
+    async with open_fetcher(settings) as fetcher:
+        yield fetcher
 
 
 class MemoryGetter:

@@ -14,9 +14,10 @@ import pytest
 from babelwire.demo.server import Response, SiteServer
 from babelwire.domain import FeedPoll, Source, SourceKind
 from babelwire.fetch.errors import FetchError
+from babelwire.fetch.fetcher import Fetcher
 from babelwire.sources.errors import SourceError
 from babelwire.sources.poll import MAX_CHILD_SITEMAPS, discover, poll_source
-from tests.sources.getters import ClientGetter, client_getter
+from tests.sources.getters import client_getter
 
 DATA = Path(__file__).parent / "testdata"
 T = TypeVar("T")
@@ -36,7 +37,7 @@ def _poll(url: str, kind: SourceKind = SourceKind.FEED, etag: str | None = None)
     return _with_getter(lambda getter: poll_source(getter, source, etag=etag))
 
 
-def _with_getter(call: Callable[[ClientGetter], Awaitable[T]]) -> T:
+def _with_getter(call: Callable[[Fetcher], Awaitable[T]]) -> T:
     async def run() -> T:
         async with client_getter() as getter:
             return await call(getter)
