@@ -161,6 +161,27 @@ def test_a_hub_is_asked_and_its_refusal_recorded_without_stopping_polling(
     assert row.last_error and "WebSub" in row.last_error and row.error_count == 0
 
 
+def test_a_lease_renewal_keeps_the_subscription_secret(settings: Settings, store: Store) -> None:
+    """Pushes signed with the old secret must keep verifying while the hub re-verifies."""
+    settings = polite_settings(settings).model_copy(
+        update={"websub": WebSubSettings(enabled=True, callback_base_url="https://wire.example")}
+    )
+    with SiteServer() as server:
+        hub, feed = server.url("/hub"), server.url("/feed")
+        server.set_route("/feed", rss("https://example.org/1", hub=hub))
+        (source_id,) = add_sources(store, Source(name="f", url=feed))
+        with store.session() as session, session.begin():
+            row = session.get_one(SourceRow, source_id)
+            row.websub_hub, row.websub_topic, row.websub_state = hub, feed, "active"
+            row.websub_secret = "kept-secret"
+            row.websub_expires_at = datetime.now(UTC) + timedelta(hours=2)  # ends within a day: renew
+        poll_round(settings, store)
+        posted = [r for r in server.requests if r.method == "POST"]
+    assert len(posted) == 1  # the renewal was asked for
+    row = source_row(store, feed)
+    assert (row.websub_secret, row.websub_state) == ("kept-secret", "requested")
+
+
 def test_the_idle_runner_wakes_for_pushed_items(settings: Settings, store: Store) -> None:
     """An item stored by a WebSub push is picked up within seconds, not at the next poll."""
     settings = polite_settings(settings).model_copy(update={"poll_interval": 3600})

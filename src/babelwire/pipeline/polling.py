@@ -28,7 +28,7 @@ from babelwire.fetch.fetcher import Fetcher
 from babelwire.pipeline.report import Failure, NullReporter, Reporter, RunReport
 from babelwire.sources.poll import Getter, poll_source
 from babelwire.sources.schedule import backoff_delay, cache_lifetime, next_interval, should_disable
-from babelwire.sources.websub import needs_subscription, new_secret, subscribe
+from babelwire.sources.websub import needs_subscription, subscribe, subscription_secret
 from babelwire.store import sources as source_store
 from babelwire.store import websub as websub_store
 from babelwire.store.db import Store
@@ -294,7 +294,7 @@ class Poller:
         when its wait runs out (store.websub.REQUEST_WAIT).
         """
         url = due.source.url
-        secret = new_secret()
+        secret = subscription_secret(due, hub, topic)
         try:
             await asyncio.to_thread(
                 self._write,
