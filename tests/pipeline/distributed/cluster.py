@@ -15,17 +15,20 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Self
+from typing import IO, Any, Self
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from babelwire.config import Settings
 from babelwire.demo.server import Response, SiteServer
 from babelwire.demo.site import DemoArticle, load_articles, render_site
+from babelwire.pipeline.distributed.app import make_app
 from babelwire.pipeline.distributed.scheduler import run_scheduler
 from babelwire.pipeline.steps import SETTLED
 from babelwire.store.db import Store
@@ -130,14 +133,16 @@ class Cluster:
     workers: dict[str, Worker] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
     _scheduler: threading.Thread | None = None
-    _starts: int = 0
+    starts: dict[str, int] = field(default_factory=dict)
 
     def start_worker(self, name: str) -> Worker:
-        self._starts += 1
-        log = (self.log_dir / f"worker-{name}-{self._starts}.log").open("wb")
+        """Start (or restart) the worker `name`: node name `name-<start number>@localhost`."""
+        self.starts[name] = self.starts.get(name, 0) + 1
+        node = f"{name}-{self.starts[name]}"
+        log = (self.log_dir / f"worker-{node}.log").open("wb")
         command = [sys.executable, "-m", "babelwire", "worker", "--pool", self.pool]
         command += ["--concurrency", str(self.concurrency), "--loglevel", "info"]
-        command += ["--hostname", f"{name}-{self._starts}@localhost"]
+        command += ["--hostname", f"{node}@localhost"]
         process = subprocess.Popen(
             command, env=worker_env(self.settings), cwd=self.log_dir, stdout=log, stderr=subprocess.STDOUT
         )
@@ -210,7 +215,10 @@ def tally(store: Store) -> Tally:
             .having(func.count() > 1)
             .subquery()
         )
-        count = lambda sub: int(session.scalar(select(func.count()).select_from(sub)) or 0)  # noqa: E731
+
+        def count(sub: Any) -> int:
+            return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+
         settled = sum(statuses.get(s, 0) for s in SETTLED)
         return Tally(
             items=sum(statuses.values()),
@@ -239,3 +247,33 @@ def every(seconds: float) -> Iterator[float]:
         next_at += seconds
         time.sleep(max(0.0, next_at - time.monotonic()))
         yield time.monotonic()
+
+
+@contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on `server_url` for one run; dropped afterwards."""
+    name = f"bw_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def wait_for_workers(settings: Settings, cluster: Cluster, timeout: float = 60) -> None:
+    """Until every worker of the cluster answers a broadcast ping (they are consuming)."""
+    control = make_app(settings)
+    waiting = {f"{name}-{cluster.starts[name]}@localhost" for name in cluster.workers}
+    deadline = time.monotonic() + timeout
+    try:
+        while waiting and time.monotonic() < deadline:
+            for reply in control.control.ping(destination=sorted(waiting), timeout=0.5):
+                waiting -= set(reply)
+    finally:
+        control.close()
+    if waiting:
+        raise RuntimeError(f"workers {sorted(waiting)} did not answer within {timeout} s:\n{cluster.logs()}")
