@@ -20,12 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from benchmarks.scale import make_settings, seeded_store  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 from tests.pipeline.distributed.cluster import Cluster, NewsSite, fresh_database, tally, wait_until  # noqa: E402
 from tests.postgres import postgres_server  # noqa: E402
 from tests.redis_server import redis_server  # noqa: E402
+
+from scale import make_settings, seeded_store  # noqa: E402  (benchmarks/ is on sys.path: the script's folder)
 
 RECOVERY = 15  # visibility_timeout and stale_after, seconds: how soon a killed worker's work comes back
 
@@ -57,8 +58,10 @@ def main(argv: list[str] | None = None) -> int:
             cluster.start_worker("a")
             cluster.start_worker("b")
             cluster.start_scheduler()
+            # Kills start once the feed is in: each one then cuts off real article work.
+            wait_until(lambda: tally(store).items >= args.articles, 120, poll=0.2)
             while kills < args.kills and tally(store).settled < args.articles:
-                time.sleep(rng.uniform(2.0, 6.0))
+                time.sleep(rng.uniform(3.0, 9.0))
                 victim = rng.choice(["a", "b"])
                 cluster.kill(victim)
                 kills += 1
