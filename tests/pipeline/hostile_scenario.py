@@ -76,11 +76,30 @@ INVALID_XML_ITEM = "http://example.com/a"
 RESOLVER = {"metadata.test": ["169.254.169.254"], "internal.test": ["10.0.0.1"]}
 
 
+CONCURRENCY = 4  # hostile bodies in flight at once: each may hold up to fetch.max_bytes
+
+
+def current_rss_mb() -> float:
+    """Resident memory now (Linux /proc), to tell what the attacks add to the loaded process."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def warm_up(page_html: str, url: str) -> None:
+    """Load the extraction and language-id stack before the baseline is taken."""
+    from babelwire.domain import Page
+    from babelwire.extract import extract_document
+
+    extract_document(Page(url=url, final_url=url, status=200, content_type="text/html", html=page_html))
+
+
 def scenario_settings(data_dir: Path) -> Settings:
     fetch = FetchSettings(
         allowed_networks=["127.0.0.1/32"],
         per_host_interval=0,
-        concurrency=16,
+        concurrency=CONCURRENCY,
         connect_timeout=1,
         read_timeout=1,
         total_timeout=2,
@@ -117,6 +136,9 @@ def run(data_dir: Path) -> dict[str, Any]:
             for path in (*HOSTILE_FEEDS, INVALID_XML_FEED, *REDIRECTS):
                 queries.upsert_source(session, Source(name=path, url=hostile.url(path), language="es"))
         runner = EmbeddedRunner(settings, store, resolver=StaticResolver(RESOLVER), network_backend=backend)
+        first = articles.articles[0]
+        warm_up(articles.routes[first.path].body.decode("utf-8"), good_pages[0])
+        baseline = current_rss_mb()
         started = time.monotonic()
         try:
             report = asyncio.run(runner.run_once(force_poll=True))
@@ -144,6 +166,8 @@ def run(data_dir: Path) -> dict[str, Any]:
         "wall": wall,
         "published_status": ItemStatus.PUBLISHED,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "baseline_mb": baseline,
+        "max_body_mb": settings.fetch.max_bytes / 2**20,
     }
 
 

@@ -164,7 +164,12 @@ def test_bad_input_is_recorded_on_its_item_and_the_rest_publishes(
         assert row.error_message
     assert broken_feed is not None and broken_feed.error_count == 1
     assert broken_feed.last_error and broken_feed.last_error.startswith("not_a_feed")
-    assert {f.reason for f in report.failures} == {"bad_content_type", "http_500", "robots_unavailable", "not_a_feed"}
+    assert {f.reason for f in report.failures} == {
+        "bad_content_type",
+        "http_500",
+        "robots_unavailable",
+        "not_a_feed",
+    }
 
 
 def test_unknown_language_is_a_recorded_error(demo_site: DemoSite, settings: Settings, store: Store) -> None:

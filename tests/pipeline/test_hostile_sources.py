@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.pipeline.hostile_scenario import (
+    CONCURRENCY,
     HOSTILE_FEEDS,
     HOSTILE_PAGES,
     INVALID_XML_FEED,
@@ -47,7 +48,10 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )
     assert done.returncode == 0, done.stderr[-4000:]
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"hostile scenario: {result['wall']:.1f} s, peak RSS {result['rss_mb']:.0f} MB")
+    print(
+        f"hostile scenario: {result['wall']:.1f} s, peak RSS {result['rss_mb']:.0f} MB "
+        f"(loaded process {result['baseline_mb']:.0f} MB)"
+    )
     return result
 
 
@@ -80,5 +84,10 @@ def test_redirects_to_blocked_addresses_are_refused_before_any_connect(outcome: 
 
 
 def test_time_and_memory_stay_bounded(outcome: dict[str, Any]) -> None:
+    """Bombs, endless bodies and the 50 MB feed may each hold at most fetch.max_bytes while in
+    flight, so the attacks add at most (bodies in flight) x max_bytes (x2 for decoding and
+    copies) to the loaded process; a bomb inflated or a feed read whole would break this."""
     assert outcome["wall"] < MAX_WALL_S
+    added = outcome["rss_mb"] - outcome["baseline_mb"]
+    assert added < CONCURRENCY * outcome["max_body_mb"] * 2, outcome
     assert outcome["rss_mb"] < MAX_RSS_MB
