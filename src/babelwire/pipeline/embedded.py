@@ -17,38 +17,27 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from functools import partial
 from typing import TypeVar
 
 import httpcore
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
-from babelwire.domain import Document, Source
-from babelwire.errors import BabelwireError
 from babelwire.fetch.fetcher import Fetcher, open_fetcher
 from babelwire.fetch.guard import Resolver
-from babelwire.pipeline import stages
-from babelwire.pipeline.polling import Poller, failure_reason
-from babelwire.pipeline.report import Failure, NullReporter, Reporter, RunReport
+from babelwire.pipeline import steps
+from babelwire.pipeline.polling import Poller
+from babelwire.pipeline.report import NullReporter, Reporter, RunReport
 from babelwire.store import queries
 from babelwire.store import sources as source_store
 from babelwire.store.db import Store
-from babelwire.store.models import (
-    DocumentRow,
-    ItemRow,
-    ItemStatus,
-    PageRow,
-    ReviewStatus,
-    TranslationRow,
-)
+from babelwire.store.models import ItemStatus
 from babelwire.translate.memory import StoreMemory
 from babelwire.translate.router import Router
 from babelwire.translate.translator import Translator
 
 log = logging.getLogger("babelwire.pipeline")
 T = TypeVar("T")
-MAX_ATTEMPTS = 3
 WAKE_CHECK_SECONDS = 2.0  # how often an idle runner looks for due sources and pushed items
 
 
@@ -122,7 +111,7 @@ class EmbeddedRunner:
 
     async def _process_items(self, fetcher: Fetcher, report: RunReport) -> None:
         item_ids = self._write(
-            lambda s: [row.id for row in queries.pending_items(s, max_attempts=MAX_ATTEMPTS)]
+            lambda s: [row.id for row in queries.pending_items(s, max_attempts=steps.MAX_ATTEMPTS)]
         )
         self.reporter.begin("articles", len(item_ids))
         limit = asyncio.Semaphore(self.settings.fetch.concurrency)
@@ -137,112 +126,29 @@ class EmbeddedRunner:
         await asyncio.gather(*(process_one(item_id) for item_id in item_ids))
 
     async def _process_item(self, fetcher: Fetcher, item_id: int, report: RunReport) -> None:
-        item_url, page_key, document_key, source = self._write(lambda s: self._item_state(s, item_id))
+        """One article through the shared steps (pipeline/steps.py), CPU steps on the thread pool."""
+        loop = asyncio.get_running_loop()
         stage = "fetch"
         try:
-            loop = asyncio.get_running_loop()
-            if page_key is None:
-                page = await stages.fetch_page(fetcher, item_url)
-                page_key = self._write(
-                    lambda s: self._attach(s, item_id, page_key=queries.save_page(s, page).key)
-                )
-            if document_key is None:
-                stage = "extract"
-                page = self._write(lambda s: queries.page_from_row(s.get_one(PageRow, page_key)))
-                document = await loop.run_in_executor(self._cpu, stages.extract_document, page)
-                document_key = self._write(
-                    lambda s: self._attach(s, item_id, document_key=queries.save_document(s, document).key)
-                )
+            await steps.fetch(self.store, fetcher, item_id)
+            stage = "extract"
+            await loop.run_in_executor(self._cpu, steps.extract, self.store, item_id)
             stage = "translate"
-            document = self._write(lambda s: queries.document_from_row(s.get_one(DocumentRow, document_key)))
-            source_lang = stages.document_language(document, source)
-            statuses = []
-            for target in self.settings.target_languages:
-                stage = "translate"
-                key = await self._translation(item_id, item_url, document, source, source_lang, target)
-                stage = "review"
-                statuses.append(await self._review(item_id, item_url, document, key))
+            await loop.run_in_executor(
+                self._cpu, steps.translate, self.store, self.translator, self.settings, item_id
+            )
+            stage = "review"
+            statuses = await loop.run_in_executor(
+                self._cpu, steps.review, self.store, self.translator, self.settings, item_id
+            )
             stage = "publish"
-            outcome = self._write(lambda s: queries.settle_item(s, s.get_one(ItemRow, item_id), statuses))
+            outcome = steps.publish(self.store, self.settings, item_id)
         except Exception as exc:  # recorded on the item; the other items go on
-            reason, message = failure_reason(exc)
-            if not isinstance(exc, BabelwireError):
-                log.exception("item %s %s: unexpected %s failure", item_id, item_url, stage)
-            self._write(
-                lambda s: queries.record_failure(s, s.get_one(ItemRow, item_id), stage, reason, message)
-            )
-            report.failures.append(Failure(item_url, stage, reason, message))
-            log.warning("item %s %s: %s failed: %s: %s", item_id, item_url, stage, reason, message)
+            report.failures.append(steps.record_failure(self.store, item_id, stage, exc))
+            return
+        if outcome == ItemStatus.PUBLISHED:
+            report.published += 1
         else:
-            if outcome == ItemStatus.PUBLISHED:
-                report.published += 1
-            else:
-                report.held += 1
-            languages = zip(self.settings.target_languages, statuses, strict=True)
-            log.info(
-                "item %s %s: %s (%s)",
-                item_id,
-                item_url,
-                outcome,
-                ", ".join(f"{t}: {v}" for t, v in languages),
-            )
-
-    async def _translation(
-        self, item_id: int, item_url: str, document: Document, source: Source, source_lang: str, target: str
-    ) -> str:
-        """The key of the document's translation into `target`, translating it if there is none yet."""
-        existing = self._write(
-            partial(queries.find_translation, document_key=document.key, target_lang=target)
-        )
-        if existing is not None:
-            return existing.key
-        translation, usage = await asyncio.get_running_loop().run_in_executor(
-            self._cpu, stages.translate_article, document, source, source_lang, target, self.translator,
-            self.settings.glossary,
-        )  # fmt: skip
-        self._write(partial(queries.save_translation, translation=translation))
-        log.info(
-            "item %s %s: %s->%s by %s: %d sentences, %d from memory, %d sent to the engine%s",
-            item_id, item_url, source_lang, target, translation.engine, usage.sentences,
-            usage.memory_hits, usage.sent_to_engine,
-            f", lost tokens: {usage.lost_tokens}" if usage.lost_tokens else "",
-        )  # fmt: skip
-        return translation.key
-
-    async def _review(self, item_id: int, item_url: str, document: Document, key: str) -> str:
-        """The translation's review status, asking the automated editor if it has not decided yet."""
-        row = self._write(lambda s: s.get_one(TranslationRow, key))
-        if row.review_status != ReviewStatus.PENDING:
-            return row.review_status
-        translation = queries.translation_from_row(row)
-        verdict = await asyncio.get_running_loop().run_in_executor(
-            self._cpu, stages.review_article, document, translation, self.settings.review, self.translator
-        )
-        decision, findings = str(verdict.decision), verdict.findings_json()
-        self._write(
-            partial(
-                queries.save_verdict, key=key, decision=decision, score=verdict.score, findings_json=findings
-            )
-        )
-        if verdict.decision != "publish":
-            reasons = "; ".join(verdict.reasons[:3])
-            log.warning("item %s %s: %s translation %s (score %.2f): %s", item_id, item_url,
-                        translation.target_lang, verdict.decision, verdict.score, reasons)  # fmt: skip
-        return str(verdict.decision)
-
-    @staticmethod
-    def _item_state(session: Session, item_id: int) -> tuple[str, str | None, str | None, Source]:
-        item = session.get_one(ItemRow, item_id)
-        return item.url, item.page_key, item.document_key, queries.source_from_row(item.source)
-
-    @staticmethod
-    def _attach(
-        session: Session, item_id: int, *, page_key: str | None = None, document_key: str | None = None
-    ) -> str:
-        item = session.get_one(ItemRow, item_id)
-        if page_key is not None:
-            item.page_key, item.status = page_key, ItemStatus.FETCHED
-            return page_key
-        assert document_key is not None
-        item.document_key, item.status = document_key, ItemStatus.EXTRACTED
-        return document_key
+            report.held += 1
+        languages = zip(self.settings.target_languages, statuses, strict=True)
+        log.info("item %s: %s (%s)", item_id, outcome, ", ".join(f"{t}: {v}" for t, v in languages))

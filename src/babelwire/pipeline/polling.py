@@ -189,6 +189,13 @@ class Poller:
             await asyncio.gather(*self._subscriptions)
             self._subscriptions.clear()
 
+    async def poll_and_record(self, due: DueSource) -> None:
+        """Poll one source and record its outcome at once: the distributed mode's poll task."""
+        await self._flush([await self.poll_one(due)])
+        if self._subscriptions:
+            await asyncio.gather(*self._subscriptions)
+            self._subscriptions.clear()
+
     async def _poll_worker(
         self, pending: Iterator[DueSource], queue: asyncio.Queue[PollOutcome | None]
     ) -> None:

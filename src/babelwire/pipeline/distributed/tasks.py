@@ -103,9 +103,7 @@ def poll_source(self: Task, source_id: int) -> None:
 
     async def poll() -> None:
         fetcher = await event_loop().fetcher(context)
-        poller = Poller(context.settings, context.store, fetcher, RunReport())
-        await poller._flush([await poller.poll_one(due)])
-        await asyncio.gather(*poller._subscriptions)
+        await Poller(context.settings, context.store, fetcher, RunReport()).poll_and_record(due)
 
     event_loop().run(poll())
     now = datetime.now(UTC)
