@@ -31,8 +31,11 @@ demo: deps-demo install
 test: deps-test install
 	$(BIN)/python -m pytest
 
-bench: deps-demo install
-	$(BIN)/python benchmarks/extraction.py
+BENCHMARKS ?= extraction segmentation translate_throughput review_qe fuzz_sources poll_scale scale crash
+
+# Each benchmark prints its table; run one with `make bench BENCHMARKS=poll_scale`.
+bench: deps-test install
+	@for name in $(BENCHMARKS); do echo "== benchmarks/$$name.py"; $(BIN)/python benchmarks/$$name.py || exit 1; done
 
 lint: install
 	$(BIN)/ruff check .

@@ -58,11 +58,16 @@ _DUE_COLUMNS = (
 )
 
 
-def due_sources(session: Session, now: datetime, *, force: bool = False) -> list[DueSource]:
-    """Enabled sources whose next poll time has come (all enabled ones with `force`), oldest id first."""
+def due_sources(
+    session: Session, now: datetime, *, force: bool = False, source_ids: Sequence[int] | None = None
+) -> list[DueSource]:
+    """Enabled sources whose next poll time has come (all enabled ones with `force`), oldest id first;
+    `source_ids` narrows it to those (a distributed poll task polls the one it was given)."""
     query = select(*_DUE_COLUMNS).where(SourceRow.enabled.is_(True)).order_by(SourceRow.id)
     if not force:
         query = query.where(or_(SourceRow.next_poll_at.is_(None), SourceRow.next_poll_at <= now))
+    if source_ids is not None:
+        query = query.where(SourceRow.id.in_(list(source_ids)))
     due = []
     for row in session.execute(query):
         (id_, name, url, kind, language, site_url, link_pattern, *rest) = row

@@ -36,8 +36,8 @@ from babelwire.pipeline.distributed.context import WorkerContext, worker_context
 from babelwire.pipeline.polling import Poller
 from babelwire.pipeline.report import RunReport
 from babelwire.store import queries
-from babelwire.store.models import ItemStatus, SourceRow
-from babelwire.store.sources import DueSource
+from babelwire.store.models import ItemStatus
+from babelwire.store.sources import due_sources
 
 log = logging.getLogger("babelwire.pipeline.distributed")
 T = TypeVar("T")
@@ -97,9 +97,13 @@ def enqueue(current: Task, name: str, *args: Any) -> None:
 def poll_source(self: Task, source_id: int) -> None:
     """Poll one source, record the outcome (schedule, errors, new items), enqueue a fetch per new item."""
     context = worker_context()
-    due = steps.read(context.store, lambda s: _due_source(s.get(SourceRow, source_id)))
-    if due is None:
+    # force: the scheduler already decided it is due (and moved next_poll_at ahead when claiming it).
+    found = steps.read(
+        context.store, lambda s: due_sources(s, datetime.now(UTC), force=True, source_ids=[source_id])
+    )
+    if not found:
         return  # deleted or disabled since the scheduler claimed it
+    (due,) = found
 
     async def poll() -> None:
         fetcher = await event_loop().fetcher(context)
@@ -113,16 +117,6 @@ def poll_source(self: Task, source_id: int) -> None:
     )
     for item_id in new:
         enqueue(self, FETCH, item_id)
-
-
-def _due_source(row: SourceRow | None) -> DueSource | None:
-    if row is None or not row.enabled:
-        return None
-    return DueSource(
-        row.id, queries.source_from_row(row), row.etag, row.last_modified, row.error_count or 0,
-        row.poll_interval, row.websub_state, row.websub_hub, row.websub_topic, row.websub_secret,
-        row.websub_expires_at,
-    )  # fmt: skip
 
 
 @task(FETCH)
