@@ -22,8 +22,8 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
-from tests.pipeline.distributed.cluster import Cluster, NewsSite, fresh_database, tally, wait_until  # noqa: E402
-from tests.postgres import postgres_server  # noqa: E402
+from tests.pipeline.distributed.cluster import Cluster, NewsSite, tally, wait_until  # noqa: E402
+from tests.postgres import fresh_database, postgres_server  # noqa: E402
 from tests.redis_server import redis_server  # noqa: E402
 
 from scale import make_settings, seeded_store  # noqa: E402  (benchmarks/ is on sys.path: the script's folder)

@@ -29,12 +29,11 @@ from tests.pipeline.distributed.cluster import (  # noqa: E402
     Cluster,
     NewsSite,
     Tally,
-    fresh_database,
     tally,
     wait_for_workers,
     wait_until,
 )
-from tests.postgres import postgres_server  # noqa: E402
+from tests.postgres import fresh_database, postgres_server  # noqa: E402
 from tests.redis_server import redis_server  # noqa: E402
 
 from babelwire.config import DistributedSettings, FetchSettings, Settings  # noqa: E402

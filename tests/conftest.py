@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+import redis
 
 from babelwire.config import FetchSettings, Settings
 from babelwire.store.db import Store
-from tests.postgres import postgres_available, postgres_server
+from tests.postgres import fresh_database, postgres_available, postgres_server
 from tests.redis_server import redis_available, redis_server
 
 IN_CI = os.environ.get("CI") == "true"
@@ -59,17 +58,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'babelwire.db'}"
         return
-    server = request.getfixturevalue("postgres_url")
-    name = f"bw_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(request.getfixturevalue("postgres_url")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -87,3 +77,13 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         target_languages=["en"],
         fetch=FetchSettings(allowed_networks=LOOPBACK_NETWORKS),
     )
+
+
+@pytest.fixture
+def broker_url(redis_url: str) -> Iterator[str]:
+    """The session's Redis as a Celery broker, emptied before and after each test."""
+    connection = redis.Redis.from_url(redis_url)
+    connection.flushdb()
+    yield redis_url
+    connection.flushdb()
+    connection.close()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import redis
 from fastapi.testclient import TestClient
 
 from babelwire.config import DistributedSettings, Settings
@@ -15,15 +12,6 @@ from babelwire.store.db import Store
 from babelwire.web.app import create_app
 from tests.redis_server import free_port
 from tests.web.test_metrics import LOCAL, samples
-
-
-@pytest.fixture
-def broker_url(redis_url: str) -> Iterator[str]:
-    connection = redis.Redis.from_url(redis_url)
-    connection.flushdb()
-    yield redis_url
-    connection.flushdb()
-    connection.close()
 
 
 def scrape(tmp_path: Path, **overrides: object) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

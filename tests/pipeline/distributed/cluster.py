@@ -15,15 +15,13 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Self
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from babelwire.config import Settings
 from babelwire.demo.server import Response, SiteServer
@@ -247,21 +245,6 @@ def every(seconds: float) -> Iterator[float]:
         next_at += seconds
         time.sleep(max(0.0, next_at - time.monotonic()))
         yield time.monotonic()
-
-
-@contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database on `server_url` for one run; dropped afterwards."""
-    name = f"bw_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def wait_for_workers(settings: Settings, cluster: Cluster, timeout: float = 60) -> None:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
 from babelwire.config import DistributedSettings, FetchSettings, Settings
 from babelwire.domain import Source
@@ -18,15 +17,6 @@ from tests.conftest import LOOPBACK_NETWORKS
 needs_apertium = pytest.mark.skipif(
     shutil.which("apertium") is None, reason="apt-get install apertium-eng-spa"
 )
-
-
-@pytest.fixture
-def broker_url(redis_url: str) -> Iterator[str]:
-    connection = redis.Redis.from_url(redis_url)
-    connection.flushdb()
-    yield redis_url
-    connection.flushdb()
-    connection.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,16 +30,6 @@ def app_for(broker_url: str = "redis://127.0.0.1:6379/0", **distributed: object)
         mode="distributed", distributed=DistributedSettings(broker_url=broker_url, **distributed)
     )
     return make_app(settings)
-
-
-@pytest.fixture
-def broker_url(redis_url: str) -> Iterator[str]:
-    """The session's Redis, emptied before and after each test."""
-    connection = redis.Redis.from_url(redis_url)
-    connection.flushdb()
-    yield redis_url
-    connection.flushdb()
-    connection.close()
 
 
 @pytest.mark.parametrize(("task", "queue"), sorted(TASK_QUEUES.items()))

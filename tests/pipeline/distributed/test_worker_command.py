@@ -10,11 +10,9 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from typer.testing import CliRunner
 
 from babelwire.cli import app
@@ -33,15 +31,6 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("BABELWIRE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COLUMNS", "200")  # rich wraps at 80 columns otherwise
     return CliRunner()
-
-
-@pytest.fixture
-def broker_url(redis_url: str) -> Iterator[str]:
-    connection = redis.Redis.from_url(redis_url)
-    connection.flushdb()
-    yield redis_url
-    connection.flushdb()
-    connection.close()
 
 
 @pytest.mark.parametrize("command", ["worker", "scheduler"])
