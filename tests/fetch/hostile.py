@@ -13,6 +13,7 @@ adds a redirect to anywhere (blocked addresses included).
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -132,7 +133,17 @@ def _read_request(conn: socket.socket) -> str | None:
         if not chunk or len(data) > 65536:
             return None
         data += chunk
-    parts = data.split(b"\r\n", 1)[0].split()
+    head, _, body = data.partition(b"\r\n\r\n")
+    # Read a request body (a POST) to its end: closing a socket with unread input sends a reset,
+    # which can reach the client before our answer does.
+    length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    remaining = min(int(length.group(1)), 1 << 20) - len(body) if length else 0
+    while remaining > 0:
+        chunk = conn.recv(min(remaining, 65536))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+    parts = head.split(b"\r\n", 1)[0].split()
     return parts[1].decode("ascii", "replace") if len(parts) >= 2 else None
 
 

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import resource
 import sys
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -118,23 +122,50 @@ def good_feed(links: list[str]) -> Response:
     return Response(content_type="application/rss+xml", body=body.encode())
 
 
+def _serve_hostile(redirects: dict[str, str], conn: Connection) -> None:
+    with HostileServer() as hostile:
+        for path, location in redirects.items():
+            hostile.redirect(path, location.format(port=hostile.port))
+        conn.send(hostile.port)
+        conn.recv()  # until the scenario is over
+
+
+@contextmanager
+def hostile_server_process(redirects: Mapping[str, str]) -> Iterator[int]:
+    """The hostile server in a process of its own (its port is yielded): its threads' buffers and
+    malloc arenas must not count as the runner's memory, which is what the scenario measures."""
+    context = multiprocessing.get_context("spawn")
+    here, there = context.Pipe()
+    process = context.Process(target=_serve_hostile, args=(dict(redirects), there), daemon=True)
+    process.start()
+    try:
+        yield here.recv()
+    finally:
+        here.send("stop")
+        process.join(10)
+        if process.is_alive():
+            process.kill()
+
+
 def run(data_dir: Path) -> dict[str, Any]:
     settings = scenario_settings(data_dir)
     store = Store(settings.resolved_database_url)
     backend = LoopbackOnlyBackend()
     articles = DemoSite()  # not started: only its rendered pages are borrowed
-    with HostileServer() as hostile, SiteServer() as good:
-        for path, location in REDIRECTS.items():
-            hostile.redirect(path, location.format(port=hostile.port))
+    with hostile_server_process(REDIRECTS) as hostile_port, SiteServer() as good:
+
+        def hostile_url(path: str) -> str:
+            return f"http://127.0.0.1:{hostile_port}{path}"
+
         good_pages = []
         for article in articles.articles[:2]:
             good.set_route(article.path, articles.routes[article.path])
             good_pages.append(good.url(article.path))
-        good.set_route("/rss.xml", good_feed(good_pages + [hostile.url(p) for p in HOSTILE_PAGES]))
+        good.set_route("/rss.xml", good_feed(good_pages + [hostile_url(p) for p in HOSTILE_PAGES]))
         with store.session() as session, session.begin():
             queries.upsert_source(session, Source(name="good", url=good.url("/rss.xml"), language="es"))
             for path in (*HOSTILE_FEEDS, INVALID_XML_FEED, *REDIRECTS):
-                queries.upsert_source(session, Source(name=path, url=hostile.url(path), language="es"))
+                queries.upsert_source(session, Source(name=path, url=hostile_url(path), language="es"))
         runner = EmbeddedRunner(settings, store, resolver=StaticResolver(RESOLVER), network_backend=backend)
         first = articles.articles[0]
         warm_up(articles.routes[first.path].body.decode("utf-8"), good_pages[0])
@@ -145,7 +176,6 @@ def run(data_dir: Path) -> dict[str, Any]:
         finally:
             runner.close()
         wall = time.monotonic() - started
-        hostile_port = hostile.port
     with store.session() as session:
         sources = {
             row.name: {"errors": row.error_count, "last_error": row.last_error}
