@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pydantic import BaseModel
 
@@ -60,7 +61,7 @@ class Glossary:
     def terms(self) -> list[str]:
         return sorted({e.term for e in self.entries}, key=len, reverse=True)
 
-    @property
+    @cached_property  # built once per glossary, not on every protect() call
     def pattern(self) -> str:
         """A regex alternative matching any term as a whole word (case-insensitive ones inline-flagged)."""
         parts = []

@@ -78,9 +78,9 @@ def protect(
     sentence_html: str, source_lang: str, target_lang: str, glossary: Glossary | None = None
 ) -> Protected:
     tokens: list[Token] = []
-    pattern = _token_pattern(glossary.pattern if glossary else None)
     if not glossary and not _MAY_HAVE_TOKENS.search(sentence_html):
         return Protected(sentence_html, ())  # the common case, cheaply: nothing to protect
+    pattern = _token_pattern(glossary.pattern if glossary else None)
 
     def replace(match: re.Match[str]) -> str:
         kind = match.lastgroup or "number"
