@@ -94,19 +94,12 @@ def build_marian_model(
     limit (deterministic, input-dependent length). `silent=True` gives a broken model that
     emits `<s>` then `</s>` (CTranslate2 never ends at the first step): nothing to show.
     """
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
     model = train_spm(vocab_size)
-    pieces = _pieces(model)
     favour = {"</s>": 1e4, "<s>": 1e3} if silent else {"</s>": -1e4}
-    spec = _transformer(pieces, layers, d_model, heads, ffn, seed, favour, suppress=("<unk>",))
-    spec.config.decoder_start_token = "</s>"
+    spec = _transformer(_pieces(model), layers, d_model, heads, ffn, seed, favour, suppress=("<unk>",))
     spec.decoder.start_from_zero_embedding = True
-    _save(spec, out, quantization)
-    (out / "source.spm").write_bytes(model)
-    (out / "target.spm").write_bytes(model)
-    _metadata(out, {"kind": "marian", "pairs": list(pairs)})
-    return out
+    files = {"source.spm": model, "target.spm": model}
+    return _save(spec, directory, quantization, files, {"kind": "marian", "pairs": list(pairs)})
 
 
 def build_opus_mt_size_model(
@@ -130,17 +123,12 @@ def build_nllb_model(
     """An NLLB-layout multilingual model: one `sentencepiece.bpe.model`, language tokens
     (`eng_Latn`, `spa_Latn`, ...) appended to the vocabulary but unknown to SentencePiece,
     exactly as in converted NLLB models."""
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
     model = train_spm(vocab_size)
     codes = sorted(set(NLLB_CODES.values()))
     pieces = [*_pieces(model), *codes]
     spec = _transformer(pieces, layers, d_model, heads, ffn, seed, {"</s>": -1e4}, suppress=("<unk>", *codes))
-    spec.config.decoder_start_token = "</s>"
-    _save(spec, out, quantization)
-    (out / "sentencepiece.bpe.model").write_bytes(model)
-    _metadata(out, {"kind": "nllb", "pairs": ["*"]})
-    return out
+    files = {"sentencepiece.bpe.model": model}
+    return _save(spec, directory, quantization, files, {"kind": "nllb", "pairs": ["*"]})
 
 
 def _transformer(
@@ -194,22 +182,32 @@ def _transformer(
             feed_forward(layer.ffn)
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
+    spec.config.decoder_start_token = "</s>"
     return spec
 
 
-def _save(spec: transformer_spec.TransformerSpec, out: Path, quantization: str | None) -> None:
+def _save(
+    spec: transformer_spec.TransformerSpec,
+    directory: str | Path,
+    quantization: str | None,
+    files: dict[str, bytes],
+    metadata: dict[str, object],
+) -> Path:
+    """Save the model, its tokenizer files and babelwire.json in `directory` (made if missing)."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
     spec.validate()
     spec.optimize(quantization=quantization)
     spec.save(str(out))
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    (out / "babelwire.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    return out
 
 
 def _pieces(model: bytes) -> list[str]:
     proc = spm.SentencePieceProcessor(model_proto=model)
     return [proc.id_to_piece(i) for i in range(proc.get_piece_size())]
-
-
-def _metadata(out: Path, data: dict[str, object]) -> None:
-    (out / "babelwire.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def _base26(n: int) -> str:
