@@ -58,7 +58,7 @@ def test_add_with_explicit_kind_and_link_pattern_does_not_fetch(cli: CliRunner) 
     assert result.exit_code == 0, result.output
     assert "(index)" in result.output
     sitemap = cli.invoke(app, ["sources", "add", "https://diario.example/news.xml", "--kind", "sitemap"])
-    assert "(sitemap)" in sitemap.output
+    assert sitemap.exit_code == 0 and "(sitemap)" in sitemap.output
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ discovery obeys the same SSRF guard, robots.txt and per-host limits as polling.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -83,13 +83,6 @@ def _feed_links(tree: HtmlElement, base_url: str) -> list[FeedLink]:
     return sorted(links.values(), key=lambda link: "comment" in (link.title or "").lower() + link.url)
 
 
-async def discover_source(
-    getter: Getter, url: str, *, name: str | None = None, language: str | None = None
-) -> Source:
-    """The best source at `url` (see `discover`)."""
-    return (await discover(getter, url, name=name, language=language)).source
-
-
 async def discover(
     getter: Getter, url: str, *, name: str | None = None, language: str | None = None
 ) -> Discovery:
@@ -111,8 +104,8 @@ async def discover(
         found = await _try(getter, candidate, tried, FEED_ACCEPT, FEED_TYPES, _as_feed)
         if found:
             return _named(found, name, language)
+    news_sitemap = partial(_as_sitemap, news_only=True)
     for candidate in (root + path for path in COMMON_SITEMAP_PATHS):
-        news_sitemap = partial(_as_sitemap, news_only=True)
         found = await _try(getter, candidate, tried, SITEMAP_ACCEPT, SITEMAP_TYPES, news_sitemap)
         if found:
             return _named(found, name, language)
@@ -121,8 +114,7 @@ async def discover(
         title = page_title(tree) or host_of(base)
         source = Source(name=title, url=base, kind=SourceKind.INDEX, site_url=base)
         what = f"no feed or news sitemap; an index page with {len(links)} article links"
-        found_index = Discovery(source, what)
-        return _named(found_index, name, language)
+        return _named(Discovery(source, what), name, language)
     raise SourceError(
         url,
         "nothing_found",
@@ -192,12 +184,5 @@ def _origin(url: str) -> str:
 
 
 def _named(found: Discovery, name: str | None, language: str | None) -> Discovery:
-    source = found.source
-    named = Source(
-        name=name or source.name,
-        url=source.url,
-        kind=source.kind,
-        language=language,
-        site_url=source.site_url,
-    )
+    named = replace(found.source, name=name or found.source.name, language=language)
     return Discovery(named, found.found)

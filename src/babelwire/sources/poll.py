@@ -16,7 +16,7 @@ from babelwire.domain import FeedItem, FeedPoll, Source, SourceKind
 from babelwire.errors import BabelwireError
 from babelwire.fetch.client import FetchResult
 from babelwire.fetch.encoding import decode_html
-from babelwire.sources.discover import discover, discover_source
+from babelwire.sources.discover import discover
 from babelwire.sources.errors import SourceError
 from babelwire.sources.feeds import FEED_ACCEPT, FEED_TYPES, parse_feed
 from babelwire.sources.index_page import (
@@ -30,7 +30,7 @@ from babelwire.sources.index_page import (
 )
 from babelwire.sources.sitemap import MAX_ITEMS, SITEMAP_ACCEPT, SITEMAP_TYPES, newest_first, parse_sitemap
 
-__all__ = ["MAX_CHILD_SITEMAPS", "Getter", "discover", "discover_source", "poll_source"]
+__all__ = ["MAX_CHILD_SITEMAPS", "Getter", "discover", "poll_source"]
 
 MAX_CHILD_SITEMAPS = 5  # of a sitemap index, newest lastmod first: news lives in the newest
 
