@@ -102,8 +102,3 @@ def listing(items: list[str]) -> str:
     if len(shown) <= 1:
         return "".join(shown)
     return ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-def word_set(text: str) -> frozenset[str]:
-    """The whitespace-separated words of `text`: word lists are kept as data, one string each."""
-    return frozenset(text.split())

@@ -19,7 +19,8 @@ from __future__ import annotations
 import functools
 import re
 
-from babelwire.review.checks._text import finding, pairs, plain, quoted, word_set, words
+from babelwire.review.checks._text import finding, pairs, plain, quoted, words
+from babelwire.review.checks._words import word_set
 from babelwire.review.findings import Finding, ReviewContext, Severity
 
 CHECK = "boilerplate"

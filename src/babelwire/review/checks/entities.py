@@ -25,8 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from babelwire.review.checks._text import finding, fold, listing, mask_tokens, pairs, plain, word_set
-from babelwire.review.checks._words import lang_code
+from babelwire.review.checks._text import finding, fold, listing, mask_tokens, pairs, plain
+from babelwire.review.checks._words import lang_code, word_set
 from babelwire.review.findings import Finding, ReviewContext, SegmentPair, Severity
 
 CHECK = "entities"
