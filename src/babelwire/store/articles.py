@@ -107,7 +107,7 @@ def published_query(language: str) -> Select[ItemRow, DocumentRow, TranslationRo
     )
 
 
-def _article(
+def article_from_row(
     item: ItemRow, document: DocumentRow, translation: TranslationRow, source: SourceRow
 ) -> PublishedArticle:
     blocks = tuple(TranslatedBlock.from_json(b) for b in json.loads(translation.blocks_json))
@@ -137,8 +137,8 @@ def _article(
     )
 
 
-def _newest_first() -> tuple[ColumnElement[Any], ...]:
-    """The home page's order: the original's date when known, else when it was found."""
+def newest_first() -> tuple[ColumnElement[Any], ...]:
+    """The home page's, feeds' and search's order: the original's date when known, else when found."""
     return (
         func.coalesce(DocumentRow.published_at, ItemRow.published_at, ItemRow.site_published_at).desc(),
         ItemRow.id.desc(),
@@ -151,8 +151,8 @@ def latest_articles(
     query = published_query(language)
     if source_id is not None:
         query = query.where(ItemRow.source_id == source_id)
-    query = query.order_by(*_newest_first()).limit(limit).offset(offset)
-    return [_article(item, doc, tr, src) for item, doc, tr, src in session.execute(query).all()]
+    query = query.order_by(*newest_first()).limit(limit).offset(offset)
+    return [article_from_row(item, doc, tr, src) for item, doc, tr, src in session.execute(query).all()]
 
 
 def count_articles(session: Session, language: str, *, source_id: int | None = None) -> int:
@@ -167,7 +167,7 @@ def get_article(session: Session, language: str, item_id: int) -> PublishedArtic
     if row is None:
         return None
     item, document, translation, source = row
-    return _article(item, document, translation, source)
+    return article_from_row(item, document, translation, source)
 
 
 def published_languages(session: Session, item_id: int, languages: list[str]) -> list[str]:
@@ -238,16 +238,6 @@ class FeedSource:
     excerpt_only: bool
 
 
-@dataclass(frozen=True)
-class FeedArticle:
-    """A published article plus what feeds need beyond the page: the source's terms, the last change."""
-
-    article: PublishedArticle
-    source_id: int
-    excerpt_only: bool
-    updated: datetime
-
-
 def get_feed_source(session: Session, source_id: int) -> FeedSource | None:
     source = session.get(SourceRow, source_id)
     if source is None:
@@ -255,26 +245,6 @@ def get_feed_source(session: Session, source_id: int) -> FeedSource | None:
     return FeedSource(
         source.id, source.name, source.site_url or source.url, source.language, source.excerpt_only
     )
-
-
-def latest_feed_articles(
-    session: Session, language: str, *, source_id: int | None = None, limit: int = 50
-) -> list[FeedArticle]:
-    """The newest visible articles in `language` (of one source, when given), in home-page order."""
-    query = published_query(language)
-    if source_id is not None:
-        query = query.where(ItemRow.source_id == source_id)
-    query = query.order_by(
-        func.coalesce(DocumentRow.published_at, ItemRow.published_at, ItemRow.site_published_at).desc(),
-        ItemRow.id.desc(),
-    ).limit(limit)
-    result = []
-    for item, doc, tr, src in session.execute(query).all():
-        # A new translation (another model) or a later release changes what the reader gets.
-        stamps = [tr.created_at, tr.reviewed_at, item.site_published_at, doc.created_at]
-        updated = max(stamp for stamp in stamps if stamp is not None)
-        result.append(FeedArticle(_article(item, doc, tr, src), src.id, src.excerpt_only, updated))
-    return result
 
 
 @dataclass(frozen=True)

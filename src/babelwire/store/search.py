@@ -15,7 +15,7 @@ import re
 from sqlalchemy import ColumnElement, Integer, String, bindparam, column, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
-from babelwire.store.articles import PublishedArticle, _article, _newest_first, published_query
+from babelwire.store.articles import PublishedArticle, article_from_row, newest_first, published_query
 from babelwire.store.models import TranslationRow
 
 MAX_TERMS = 12
@@ -77,5 +77,5 @@ def search_articles(
     total = int(session.scalar(select(func.count()).select_from(found.subquery())) or 0)
     if total == 0 or offset >= total:
         return [], total
-    rows = session.execute(found.order_by(*_newest_first()).limit(limit).offset(offset)).all()
-    return [_article(item, doc, tr, src) for item, doc, tr, src in rows], total
+    rows = session.execute(found.order_by(*newest_first()).limit(limit).offset(offset)).all()
+    return [article_from_row(item, doc, tr, src) for item, doc, tr, src in rows], total

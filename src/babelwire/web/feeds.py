@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from babelwire.config import Settings
 from babelwire.domain import BlockKind, TranslatedBlock
-from babelwire.store.articles import FeedArticle, PublishedArticle, get_feed_source, latest_feed_articles
+from babelwire.store.articles import PublishedArticle, get_feed_source, latest_articles
 from babelwire.web.deps import AppSettings, DbSession, check_language
 from babelwire.web.jsonfeed import render_json_feed
 from babelwire.web.rendering import BLOCK_TAGS, inline_html, language_name
@@ -86,19 +86,20 @@ class Entry:
     updated: datetime
 
 
-def make_entries(site_url: str, articles: list[FeedArticle]) -> list[Entry]:
+def make_entries(site_url: str, articles: list[PublishedArticle]) -> list[Entry]:
     entries = []
-    for item in articles:
-        article = item.article
+    for article in articles:
         published = article.published or article.site_published or article.fetched
+        # A new translation (another model), a review or a later release changes what the reader gets.
+        changes = (published, article.updated, article.site_published, article.fetched)
         entries.append(
             Entry(
                 article=article,
                 url=article_url(site_url, article),
-                html=article_html(article, excerpt_only=item.excerpt_only),
+                html=article_html(article, excerpt_only=article.excerpt_only),
                 author=article.author or article.source_name,
                 published=published,
-                updated=max(published, item.updated),
+                updated=max(stamp for stamp in changes if stamp is not None),
             )
         )
     return entries
@@ -242,7 +243,7 @@ def feed_links(
     ]
 
 
-def feed_response(request: Request, info: FeedInfo, articles: list[FeedArticle], fmt: str) -> Response:
+def feed_response(request: Request, info: FeedInfo, articles: list[PublishedArticle], fmt: str) -> Response:
     """The feed in `fmt`, with validators so that polling readers get 304s while nothing changed."""
     if fmt not in FORMATS:
         raise HTTPException(status_code=404, detail=f"no feed format {fmt!r}")
@@ -273,7 +274,7 @@ def language_feed(
         home_url=f"{base}/{lang}/",
         path=f"/{lang}/feed",
     )
-    return feed_response(request, info, latest_feed_articles(session, lang, limit=FEED_LIMIT), fmt)
+    return feed_response(request, info, latest_articles(session, lang, limit=FEED_LIMIT), fmt)
 
 
 @router.get("/{lang}/sources/{source_id}/feed.{fmt}", include_in_schema=False)
@@ -293,5 +294,5 @@ def source_feed(
         home_url=f"{base}/{lang}/sources/{source_id}",
         path=f"/{lang}/sources/{source_id}/feed",
     )
-    articles = latest_feed_articles(session, lang, source_id=source_id, limit=FEED_LIMIT)
+    articles = latest_articles(session, lang, source_id=source_id, limit=FEED_LIMIT)
     return feed_response(request, info, articles, fmt)
