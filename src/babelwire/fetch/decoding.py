@@ -49,15 +49,15 @@ class _Inflater:
                 yield out
             data = self._obj.unconsumed_tail
             if self._obj.eof:
-                data = self._obj.unused_data
-                if not self._gzip or not data:
-                    self._done = not self._gzip
-                    if self._gzip:  # a later chunk may start another member
-                        self._obj = zlib.decompressobj(self._wbits)
-                        self._member_start = True
+                if not self._gzip:
+                    self._done = True
                     return
-                self._obj = zlib.decompressobj(self._wbits)  # the next gzip member
+                # The next gzip member, in what is left of this chunk or in a later one.
+                data = self._obj.unused_data
+                self._obj = zlib.decompressobj(self._wbits)
                 self._member_start = True
+                if not data:
+                    return
             elif not data and len(out) < PIECE:
                 return
 
