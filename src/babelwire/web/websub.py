@@ -41,10 +41,9 @@ RECEIVING = (websub.SubscriptionState.ACTIVE, websub.SubscriptionState.REQUESTED
 
 @dataclass(frozen=True)
 class Delivery:
-    """What became of one push: the HTTP status for the hub and how many items were new."""
+    """What became of one push: the HTTP status for the hub and a note for it."""
 
     status: int
-    added: int = 0
     note: str = ""
 
 
@@ -173,4 +172,4 @@ def _store_items(session: Session, row: SourceRow, body: bytes, content_type: st
         return Delivery(202, note="accepted")
     added = queries.add_items(session, row, poll.items)
     log.info("source %d: WebSub push with %d entries, %d new", row.id, len(poll.items), len(added))
-    return Delivery(202, added=len(added), note="accepted")
+    return Delivery(202, note="accepted")
