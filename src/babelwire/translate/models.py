@@ -96,6 +96,11 @@ def pairs_from_name(name: str) -> list[str]:
     return [f"{match.group(1)}-{match.group(2)}"] if match else []
 
 
+def default_pairs(kind: str, name: str) -> list[str]:
+    """Pairs of a model whose metadata names none: any pair for multilingual kinds, else from the name."""
+    return ["*"] if kind in MULTILINGUAL_KINDS else pairs_from_name(name)
+
+
 def read_vocabulary(path: Path) -> list[str]:
     """The target vocabulary of a converted model (JSON list or one token per line)."""
     for name in VOCABULARIES:
@@ -177,8 +182,8 @@ def inspect_model(path: Path) -> InstalledModel:
     languages = {str(k): str(v) for k, v in (meta.get("languages") or {}).items()}
     if kind in MULTILINGUAL_KINDS and not languages:
         languages = language_tokens(kind, read_vocabulary(path))
-    pairs = [str(pair) for pair in meta.get("pairs") or []] or (
-        ["*"] if kind in MULTILINGUAL_KINDS else pairs_from_name(str(meta.get("repo") or path.name))
+    pairs = [str(pair) for pair in meta.get("pairs") or []] or default_pairs(
+        kind, str(meta.get("repo") or path.name)
     )
     size = sum(child.stat().st_size for child in path.iterdir() if child.is_file())
     repo, revision = meta.get("repo"), meta.get("revision")
@@ -262,7 +267,7 @@ def write_metadata(
     if pairs:
         meta["pairs"] = list(pairs)
     elif not meta.get("pairs"):
-        meta["pairs"] = ["*"] if kind in MULTILINGUAL_KINDS else pairs_from_name(repo_id or path.name)
+        meta["pairs"] = default_pairs(kind, repo_id or path.name)
     if kind in MULTILINGUAL_KINDS and not meta.get("languages"):
         meta["languages"] = language_tokens(kind, read_vocabulary(path))
     (path / METADATA_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
