@@ -21,7 +21,10 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Severity).index(self)
+        return _RANK[self]
+
+
+_RANK = {severity: rank for rank, severity in enumerate(Severity)}  # not a list scan per comparison
 
 
 @dataclass(frozen=True)
