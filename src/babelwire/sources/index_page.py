@@ -165,7 +165,7 @@ def _path_date(url: str) -> datetime | None:
 
 
 def _anchor_text(anchor: HtmlElement) -> str:
-    text = " ".join(anchor.text_content().split())
-    if not text:
+    text = anchor.text_content()
+    if not text.strip():
         text = anchor.get("title") or next((img.get("alt") or "" for img in anchor.iter("img")), "")
     return " ".join(text.split())[:500]
