@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,10 +12,11 @@ import pytest
 
 from babelwire.config import FetchSettings, Settings
 from babelwire.demo.server import DemoSite
-from babelwire.domain import Source
+from babelwire.domain import Source, TranslatedBlock, Translation
 from babelwire.pipeline.embedded import EmbeddedRunner
 from babelwire.store import queries
 from babelwire.store.db import Store
+from babelwire.store.models import ItemRow
 from tests.conftest import LOOPBACK_NETWORKS
 
 
@@ -55,6 +56,32 @@ def published_store(site_settings: Settings, demo_site: DemoSite) -> Iterator[St
     assert report.failures == []
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def publish_hostile(published_store: Store) -> Callable[[str, str, tuple[TranslatedBlock, ...]], int]:
+    """Publishes an engine's hostile English translation of the first item, as if the editor passed it.
+
+    Engines are third parties too. Takes the title, the model version and the blocks; returns the item's id.
+    """
+
+    def publish(title: str, model_version: str, blocks: tuple[TranslatedBlock, ...]) -> int:
+        with published_store.session() as session, session.begin():
+            item = session.query(ItemRow).order_by(ItemRow.id).first()
+            assert item is not None and item.document_key
+            hostile = Translation(
+                document_key=item.document_key,
+                source_lang="es",
+                target_lang="en",
+                engine="evil",
+                model_version=model_version,
+                title=title,
+                blocks=blocks,
+            )
+            queries.save_translation(session, hostile).review_status = "publish"
+            return item.id
+
+    return publish
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import feedparser
@@ -12,8 +13,7 @@ from fastapi.testclient import TestClient
 
 from babelwire.config import Settings
 from babelwire.demo.server import DemoSite
-from babelwire.domain import BlockKind, TranslatedBlock, Translation
-from babelwire.store import queries
+from babelwire.domain import BlockKind, TranslatedBlock
 from babelwire.store.articles import get_article
 from babelwire.store.db import Store
 from babelwire.store.models import ItemRow, SourceRow, TranslationRow
@@ -190,27 +190,19 @@ def test_unknown_language_source_or_format_is_404(client: TestClient, path: str)
 
 
 def test_hostile_title_keeps_feeds_valid_and_json_ld_closed(
-    client: TestClient, published_store: Store, site_settings: Settings
+    client: TestClient,
+    publish_hostile: Callable[[str, str, tuple[TranslatedBlock, ...]], int],
+    published_store: Store,
+    site_settings: Settings,
 ) -> None:
-    with published_store.session() as session, session.begin():
-        item = session.query(ItemRow).order_by(ItemRow.id).first()
-        assert item is not None and item.document_key
-        hostile = Translation(
-            document_key=item.document_key,
-            source_lang="es",
-            target_lang="en",
-            engine="evil",
-            model_version="]]>\x01",
-            title=HOSTILE_TITLE,
-            blocks=(
-                TranslatedBlock(BlockKind.PARAGRAPH, "a ]]> b \x08 <![CDATA[ c", ""),
-                TranslatedBlock(
-                    BlockKind.PARAGRAPH, '<script>alert(2)</script><a href="javascript:x">x</a>', ""
-                ),
-            ),
-        )
-        queries.save_translation(session, hostile).review_status = "publish"
-        item_id = item.id
+    item_id = publish_hostile(
+        HOSTILE_TITLE,
+        "]]>\x01",
+        (
+            TranslatedBlock(BlockKind.PARAGRAPH, "a ]]> b \x08 <![CDATA[ c", ""),
+            TranslatedBlock(BlockKind.PARAGRAPH, '<script>alert(2)</script><a href="javascript:x">x</a>', ""),
+        ),
+    )
     for fmt in ("rss", "atom"):
         entries = parse_xml_feed(client, f"/en/feed.{fmt}").entries
         assert any("alert(1)" in entry.title for entry in entries)
