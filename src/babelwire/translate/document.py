@@ -47,12 +47,12 @@ def default_spans(text: str, lang: str) -> list[tuple[int, int]]:
 def segment_block(html: str, lang: str, spans: SpanFunction = default_spans) -> SegmentedBlock:
     if "<" not in html:  # no markup: cut the text directly (most paragraphs)
         text = unescape(html)
-        cuts = spans(text, lang) or ([(0, len(text))] if text.strip() else [])
+        cuts = _cuts(text, lang, spans)
         bounds = [0, *(edge for cut in cuts for edge in cut), len(text)]
         pieces = [escape(text[a:b], quote=False) for a, b in pairwise(bounds)]
         return SegmentedBlock(tuple(pieces[1::2]), tuple(pieces[0::2]))
     inline = parse_inline(html)
-    cuts = spans(inline.text, lang) or ([(0, len(inline.text))] if inline.text.strip() else [])
+    cuts = _cuts(inline.text, lang, spans)
     sentences, gaps, cursor = [], [], 0
     for start, end in cuts:
         gaps.append(slice_html(inline, cursor, start, voids_only=True))
@@ -60,6 +60,11 @@ def segment_block(html: str, lang: str, spans: SpanFunction = default_spans) -> 
         cursor = end
     gaps.append(slice_html(inline, cursor, len(inline.text), voids_only=True))
     return SegmentedBlock(tuple(sentences), tuple(gaps))
+
+
+def _cuts(text: str, lang: str, spans: SpanFunction) -> list[tuple[int, int]]:
+    """The sentence spans of `text`; the whole text as one sentence when the segmenter finds none."""
+    return spans(text, lang) or ([(0, len(text))] if text.strip() else [])
 
 
 def translate_document(
