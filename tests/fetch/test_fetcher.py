@@ -320,6 +320,18 @@ async def test_retry_after_http_date(server: RecordingServer, fetcher: Fetcher) 
     )
 
 
+async def test_a_post_answered_429_pauses_the_host(server: RecordingServer, fetcher: Fetcher) -> None:
+    server.routes["/hub"] = Route(status=429, headers={"Retry-After": "120"})
+    server.routes["/feed"] = Route()
+    result = await fetcher.post_form(server.url("a.test", "/hub"), {"hub.mode": "subscribe"})
+    assert result.status == 429  # the hub's answer comes back, whatever its status
+    with pytest.raises(FetchError) as caught:
+        await fetcher.get(server.url("a.test", "/feed"))
+    assert caught.value.reason == "host_backoff"
+    assert caught.value.retry_after is not None and 118 < caught.value.retry_after <= 120
+    assert [hit.path for hit in server.pages("a.test")] == ["/hub"]
+
+
 async def test_the_pause_ends(server: RecordingServer, fetcher: Fetcher) -> None:
     server.routes["/feed"] = Route(status=429, headers={"Retry-After": "1"})
     with pytest.raises(FetchError):

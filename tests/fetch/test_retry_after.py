@@ -5,7 +5,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from babelwire.fetch.retry_after import parse_retry_after
+from babelwire.fetch.retry_after import parse_retry_after, retry_after_of
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -27,3 +27,9 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 )
 def test_retry_after(value: str | None, expected: float | None) -> None:
     assert parse_retry_after(value, NOW, cap=3600) == expected
+
+
+@pytest.mark.parametrize(("status", "expected"), [(429, 120.0), (503, 120.0), (500, None), (200, None)])
+def test_retry_after_of_reads_only_429_and_503(status: int, expected: float | None) -> None:
+    assert retry_after_of(status, {"retry-after": "120"}, cap=3600) == expected
+    assert retry_after_of(status, {}, cap=3600) is None

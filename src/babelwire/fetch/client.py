@@ -14,7 +14,6 @@ import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from urllib.parse import urldefrag, urljoin
 
 import httpcore
@@ -24,7 +23,7 @@ from babelwire.config import FetchSettings, load_settings
 from babelwire.fetch.decoding import BoundedDecoder, DecodingError
 from babelwire.fetch.errors import FetchError
 from babelwire.fetch.guard import AddressPolicy, GuardedBackend, Resolver, SystemResolver, check_url
-from babelwire.fetch.retry_after import parse_retry_after
+from babelwire.fetch.retry_after import retry_after_of
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Below this many decoded bytes the compression ratio is not judged: small, very repetitive
@@ -239,13 +238,9 @@ async def _checked_body(
 def _status_error(response: httpx.Response, url: str, settings: FetchSettings) -> FetchError:
     status = response.status_code
     message = f"server answered HTTP {status}" + (" (too many requests)" if status == 429 else "")
-    retry_after = None
-    if status in (429, 503):
-        retry_after = parse_retry_after(
-            response.headers.get("retry-after"), datetime.now(UTC), settings.max_retry_after
-        )
-        if retry_after is not None:
-            message += f"; it asks to retry after {retry_after:g} s"
+    retry_after = retry_after_of(status, response.headers, settings.max_retry_after)
+    if retry_after is not None:
+        message += f"; it asks to retry after {retry_after:g} s"
     return FetchError(url, f"http_{status}", message, retry_after=retry_after)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import httpcore
@@ -17,7 +16,7 @@ from babelwire.fetch.client import FetchResult
 from babelwire.fetch.errors import FetchError
 from babelwire.fetch.guard import Resolver
 from babelwire.fetch.politeness import HostLimiter
-from babelwire.fetch.retry_after import parse_retry_after
+from babelwire.fetch.retry_after import retry_after_of
 from babelwire.fetch.robots import RobotsCache, RobotsRules, load_robots, origin_of, product_token
 
 
@@ -75,12 +74,9 @@ class Fetcher:
         key = origin_of(url)
         async with self._request(key, url, None):
             result = await http.post_form(self.client, url, data, self.settings)
-        if result.status in (429, 503):
-            seconds = parse_retry_after(
-                result.headers.get("retry-after"), datetime.now(UTC), self.settings.max_retry_after
-            )
-            if seconds is not None:
-                self.limiter.back_off(key, seconds)
+        seconds = retry_after_of(result.status, result.headers, self.settings.max_retry_after)
+        if seconds is not None:
+            self.limiter.back_off(key, seconds)
         return result
 
     @asynccontextmanager

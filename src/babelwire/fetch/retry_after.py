@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -21,3 +22,11 @@ def parse_retry_after(value: str | None, now: datetime, cap: float) -> float | N
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return min(max((when - now).total_seconds(), 0.0), cap)
+
+
+def retry_after_of(status: int, headers: Mapping[str, str], cap: float) -> float | None:
+    """The Retry-After of a 429 or 503 answer (lower-case header names), in seconds; None for
+    other statuses, or when it is absent or unreadable."""
+    if status not in (429, 503):
+        return None
+    return parse_retry_after(headers.get("retry-after"), datetime.now(UTC), cap)
