@@ -51,6 +51,14 @@ def test_block_is_cut_into_sentences_and_put_back_together() -> None:
     assert segmented.assemble(list(segmented.sentences)) == DOCUMENT.blocks[0].html
 
 
+@pytest.mark.parametrize("text", ["Uno &amp; dos.  Tres &lt;4&gt; &quot;x&quot;. ", "Sin punto", "   ", ""])
+def test_plain_text_blocks_cut_like_blocks_with_markup(text: str) -> None:
+    plain = segment_block(text, "es")  # no "<": the fast path
+    marked = segment_block(text + "<br>", "es")  # the same text through the inline parser
+    assert plain.sentences == marked.sentences
+    assert plain.gaps[:-1] == marked.gaps[:-1] and plain.gaps[-1] + "<br>" == marked.gaps[-1]
+
+
 def test_line_breaks_between_sentences_survive() -> None:
     segmented = segment_block("Primera frase.<br>Segunda frase.", "es")
     assert len(segmented.sentences) == 2
