@@ -13,11 +13,10 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from typing import TypeVar
+from functools import partial
 
 import httpcore
 from sqlalchemy.orm import Session
@@ -37,7 +36,6 @@ from babelwire.translate.router import Router
 from babelwire.translate.translator import Translator
 
 log = logging.getLogger("babelwire.pipeline")
-T = TypeVar("T")
 WAKE_CHECK_SECONDS = 2.0  # how often an idle runner looks for due sources and pushed items
 
 
@@ -63,10 +61,6 @@ class EmbeddedRunner:
 
     def close(self) -> None:
         self._cpu.shutdown(wait=True)
-
-    def _write(self, action: Callable[[Session], T]) -> T:
-        with self.store.session() as session, session.begin():
-            return action(session)
 
     def _fetcher(self) -> AbstractAsyncContextManager[Fetcher]:
         return open_fetcher(self.settings.fetch, resolver=self.resolver, network_backend=self.network_backend)
@@ -100,7 +94,7 @@ class EmbeddedRunner:
         while not stop.is_set() and time.monotonic() < longest:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=WAKE_CHECK_SECONDS)
-            if self._write(self._work_waiting):
+            if steps.read(self.store, self._work_waiting):
                 return
 
     @staticmethod
@@ -110,9 +104,8 @@ class EmbeddedRunner:
         return source_store.has_new_items(session) or (due_at is not None and due_at <= now)
 
     async def _process_items(self, fetcher: Fetcher, report: RunReport) -> None:
-        item_ids = self._write(
-            lambda s: [row.id for row in queries.pending_items(s, max_attempts=steps.MAX_ATTEMPTS)]
-        )
+        pending = partial(queries.pending_items, max_attempts=steps.MAX_ATTEMPTS)
+        item_ids = steps.read(self.store, lambda s: [row.id for row in pending(s)])
         self.reporter.begin("articles", len(item_ids))
         limit = asyncio.Semaphore(self.settings.fetch.concurrency)
 

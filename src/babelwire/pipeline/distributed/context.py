@@ -87,18 +87,14 @@ def _after_fork(**_: Any) -> None:
             _context.forget_inherited()
 
 
-def _process_shutdown(**_: Any) -> None:
-    reset()
-
-
-def _worker_shutdown(**_: Any) -> None:
+def _shutdown(**_: Any) -> None:
     reset()
 
 
 # Celery's signals are process-global; dispatch_uid keeps one connection however often this is imported.
 for _signal, _handler in (
     (signals.worker_process_init, _after_fork),
-    (signals.worker_process_shutdown, _process_shutdown),
-    (signals.worker_shutdown, _worker_shutdown),
+    (signals.worker_process_shutdown, _shutdown),
+    (signals.worker_shutdown, _shutdown),
 ):
     _signal.connect(_handler, weak=False, dispatch_uid=f"babelwire.{_handler.__name__}")

@@ -93,7 +93,7 @@ def send(app: Celery, tick: Tick) -> None:
     for batch in tick.batches:
         app.send_task(TRANSLATE, args=(batch,))
     for step, item_id in tick.requeued:
-        app.send_task(STEP_TASKS[step], args=([item_id] if step == "translate" else item_id,))
+        app.send_task(STEP_TASKS[step], args=(item_id,))  # translate items go out in tick.batches
 
 
 def tick_once(app: Celery, store: Store, settings: Settings, now: datetime | None = None) -> Tick:

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from celery import Task, shared_task
+from sqlalchemy.orm import Session
 
 from babelwire.fetch.fetcher import Fetcher, open_fetcher
 from babelwire.pipeline import steps
@@ -44,7 +45,7 @@ T = TypeVar("T")
 
 POLL, FETCH, EXTRACT = "babelwire.poll_source", "babelwire.fetch_item", "babelwire.extract_item"
 TRANSLATE, REVIEW, PUBLISH = "babelwire.translate_items", "babelwire.review_item", "babelwire.publish_item"
-STEP_TASKS = {"fetch": FETCH, "extract": EXTRACT, "translate": TRANSLATE, "review": REVIEW}
+STEP_TASKS = {"fetch": FETCH, "extract": EXTRACT, "review": REVIEW}  # one item each (translate: batches)
 NEW_ITEMS_PER_POLL = 10_000  # fetch tasks one poll enqueues at most (the scheduler takes the rest)
 
 
@@ -146,7 +147,7 @@ def extract_item(self: Task, item_id: int) -> None:
     size = context.settings.distributed.translate_batch
     now = datetime.now(UTC)
 
-    def claim_full_batch(session: Any) -> list[int]:
+    def claim_full_batch(session: Session) -> list[int]:
         waiting = queries.count_unclaimed(session, ItemStatus.EXTRACTED)
         if waiting < size:
             return []
