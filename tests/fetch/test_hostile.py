@@ -101,7 +101,7 @@ def test_the_nested_bomb_is_what_it_claims() -> None:
     assert struct.unpack("<I", inner[-4:])[0] == 1024**3 % 2**32 == 1024**3
 
 
-def test_a_fair_ratio_limit_still_reads_well_compressed_pages(
+def test_without_the_ratio_guard_the_size_cap_still_stops_a_bomb(
     server: HostileServer, backend: LoopbackOnlyBackend
 ) -> None:
     """With the ratio guard lifted, the cap is what stops a bomb: both limits hold on their own."""

@@ -191,7 +191,8 @@ async def test_robots_on_a_blocked_address_refuses_everything() -> None:
     backend = LoopbackOnlyBackend()
     async with make_client(strict, resolver=StaticResolver({}), network_backend=backend) as guarded:
         rules = await load_robots(guarded, "http://127.0.0.1:9", strict)
-    assert rules.unreachable is not None and not backend.attempts
+    assert rules.unreachable is not None and "a loopback address" in rules.unreachable
+    assert not backend.attempts
 
 
 async def test_huge_robots_is_refused_with_the_setting_to_raise(
@@ -210,7 +211,8 @@ async def test_gzip_bomb_robots_is_refused(server: SiteServer, client: httpx.Asy
         "/robots.txt", Response(content_type=TEXT, body=bomb, headers={"Content-Encoding": "gzip"})
     )
     rules = await load_robots(client, server.base_url, SETTINGS)
-    assert rules.unreachable is not None and not rules.allows(server.url("/x"), AGENT)
+    assert rules.unreachable is not None and "fetch.max_robots_bytes" in rules.unreachable
+    assert not rules.allows(server.url("/x"), AGENT)
 
 
 async def test_undecodable_robots_means_no_rules(server: SiteServer, client: httpx.AsyncClient) -> None:
