@@ -73,3 +73,9 @@ def test_nothing_to_protect(text: str) -> None:
     protected = protect(text, "es", "en")
     assert protected.tokens == ()
     assert restore(protected.html, protected, "html").html == protected.html
+
+
+def test_tokens_written_as_entities_are_protected() -> None:
+    # No raw digit, "@" or "#": the quick pre-check must look at the decoded text.
+    protected = protect("Sigue a &commat;puerto y &num;lluvia.", "es", "en")
+    assert [(t.kind, t.source) for t in protected.tokens] == [("handle", "@puerto"), ("hashtag", "#lluvia")]

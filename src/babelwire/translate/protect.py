@@ -78,7 +78,9 @@ def protect(
     sentence_html: str, source_lang: str, target_lang: str, glossary: Glossary | None = None
 ) -> Protected:
     tokens: list[Token] = []
-    if not glossary and not _MAY_HAVE_TOKENS.search(sentence_html):
+    # Entities are decoded first: "&num;tag" and "&commat;user" are tokens too.
+    visible = unescape(sentence_html) if "&" in sentence_html else sentence_html
+    if not glossary and not _MAY_HAVE_TOKENS.search(visible):
         return Protected(sentence_html, ())  # the common case, cheaply: nothing to protect
     pattern = _token_pattern(glossary.pattern if glossary else None)
 
