@@ -14,7 +14,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from babelwire.config import FetchSettings
@@ -34,7 +34,6 @@ class _Host:
     users: int = 0  # requests waiting for or holding a slot
     next_start: float = 0.0  # monotonic time before which no request may start
     blocked_until: float = 0.0  # monotonic end of a Retry-After pause
-    blocked_wall: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
 
 
 class HostLimiter:
@@ -79,7 +78,7 @@ class HostLimiter:
                 url,
                 "host_backoff",
                 f"not fetched: {key} asked us to slow down (HTTP 429/503); "
-                f"the server asked us to wait until {_clock_time(host.blocked_wall)} UTC",
+                f"the server asked us to wait until {_wall_time_in(remaining)} UTC",
                 retry_after=remaining,
             )
 
@@ -89,10 +88,7 @@ class HostLimiter:
         if seconds <= 0:
             return
         host = self._host(key)
-        until = self._clock() + seconds
-        if until > host.blocked_until:
-            host.blocked_until = until
-            host.blocked_wall = datetime.now(UTC) + timedelta(seconds=seconds)
+        host.blocked_until = max(host.blocked_until, self._clock() + seconds)
 
     @asynccontextmanager
     async def slot(self, key: str, url: str, *, crawl_delay: float | None = None) -> AsyncIterator[None]:
@@ -142,8 +138,10 @@ class HostLimiter:
             del self._hosts[key]
 
 
-def _clock_time(moment: datetime) -> str:
-    """HH:MM:SS, with the date in front when it is not today."""
-    if moment.date() == datetime.now(UTC).date():
+def _wall_time_in(seconds: float) -> str:
+    """The UTC time `seconds` from now: HH:MM:SS, with the date in front when it is not today."""
+    now = datetime.now(UTC)
+    moment = now + timedelta(seconds=seconds)
+    if moment.date() == now.date():
         return f"{moment:%H:%M:%S}"
     return f"{moment:%Y-%m-%d %H:%M:%S}"
