@@ -29,7 +29,6 @@ from babelwire.web.api_models import (
     LANGUAGE_PATTERN,
     ArticleDetail,
     ArticlePage,
-    FindingOut,
     HeldOut,
     Problem,
     SourceCreate,
@@ -248,16 +247,7 @@ def update_source(source_id: int, data: SourcePatch, session: DbSession, _token:
 
 
 def _held(entry: HeldTranslation) -> HeldOut:
-    return HeldOut(
-        item_id=entry.item_id,
-        url=entry.url,
-        language=entry.language,
-        title=entry.title,
-        status=entry.status,
-        score=entry.score,
-        reviewed_at=entry.reviewed_at,
-        findings=[FindingOut.model_validate(f) for f in entry.findings],
-    )
+    return HeldOut.model_validate(entry, from_attributes=True)  # the same fields; findings are dicts
 
 
 @router.get(
