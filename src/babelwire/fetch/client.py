@@ -174,11 +174,14 @@ async def _fetch_errors(url: str, settings: FetchSettings, trail: list[str]) -> 
     except FetchError as exc:
         if exc.url == url:
             raise
-        hop = "" if len(trail) == 1 else f"redirected to {trail[-1]}: "
-        raise FetchError(url, exc.reason, hop + exc.message, retry_after=exc.retry_after) from exc
+        raise FetchError(url, exc.reason, _hop(trail) + exc.message, retry_after=exc.retry_after) from exc
     except httpx.HTTPError as exc:
-        hop = "" if len(trail) == 1 else f"redirected to {trail[-1]}: "
-        raise _from_httpx(url, exc, hop) from exc
+        raise _from_httpx(url, exc, _hop(trail)) from exc
+
+
+def _hop(trail: list[str]) -> str:
+    """How a failure's message begins: which redirect hop it happened on, if any."""
+    return "" if len(trail) == 1 else f"redirected to {trail[-1]}: "
 
 
 def _from_httpx(url: str, exc: httpx.HTTPError, hop: str) -> FetchError:
