@@ -185,13 +185,15 @@ class Poller:
         finally:
             await queue.put(None)
             await writer
-        if self._subscriptions:
-            await asyncio.gather(*self._subscriptions)
-            self._subscriptions.clear()
+        await self._await_subscriptions()
 
     async def poll_and_record(self, due: DueSource) -> None:
         """Poll one source and record its outcome at once: the distributed mode's poll task."""
         await self._flush([await self.poll_one(due)])
+        await self._await_subscriptions()
+
+    async def _await_subscriptions(self) -> None:
+        """Wait for the WebSub subscriptions the recorded outcomes started."""
         if self._subscriptions:
             await asyncio.gather(*self._subscriptions)
             self._subscriptions.clear()
