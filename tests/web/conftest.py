@@ -6,6 +6,7 @@ import asyncio
 import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from babelwire.domain import Source, TranslatedBlock, Translation
 from babelwire.pipeline.embedded import EmbeddedRunner
 from babelwire.store import queries
 from babelwire.store.db import Store
-from babelwire.store.models import ItemRow
+from babelwire.store.models import ItemRow, TranslationRow
 from tests.conftest import LOOPBACK_NETWORKS
 
 
@@ -82,6 +83,33 @@ def publish_hostile(published_store: Store) -> Callable[[str, str, tuple[Transla
             return item.id
 
     return publish
+
+
+@pytest.fixture(scope="module")
+def hold_first_item(published_store: Store) -> Callable[[str], AbstractContextManager[int]]:
+    """Holds the first item's translations into a language for a `with` block; yields the item's id."""
+
+    @contextmanager
+    def hold(language: str) -> Iterator[int]:
+        with published_store.session() as session, session.begin():
+            item = session.query(ItemRow).order_by(ItemRow.id).first()
+            assert item is not None
+            rows = session.query(TranslationRow).filter_by(
+                document_key=item.document_key, target_lang=language
+            )
+            keys = []
+            for row in rows.all():
+                row.review_status = "hold"
+                keys.append(row.key)
+            item_id = item.id
+        try:
+            yield item_id
+        finally:
+            with published_store.session() as session, session.begin():
+                for key in keys:
+                    session.get_one(TranslationRow, key).review_status = "publish"
+
+    return hold
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 import pytest
@@ -11,7 +13,6 @@ from lxml import etree
 from babelwire.config import Settings
 from babelwire.demo.server import DemoSite
 from babelwire.store.db import Store
-from babelwire.store.models import ItemRow, TranslationRow
 from babelwire.web import sitemap
 from babelwire.web.app import create_app
 
@@ -56,20 +57,11 @@ def test_every_article_in_every_language_with_alternates(client: TestClient, dem
     assert found[f"{BASE}/en/"] == found[f"{BASE}/es/"] == home
 
 
-def test_a_held_translation_is_left_out(client: TestClient, published_store: Store) -> None:
-    with published_store.session() as session, session.begin():
-        item = session.query(ItemRow).order_by(ItemRow.id).first()
-        assert item is not None
-        rows = session.query(TranslationRow).filter_by(document_key=item.document_key, target_lang="es").all()
-        for row in rows:
-            row.review_status = "hold"
-        item_id = item.id
-    try:
+def test_a_held_translation_is_left_out(
+    client: TestClient, hold_first_item: Callable[[str], AbstractContextManager[int]]
+) -> None:
+    with hold_first_item("es") as item_id:
         found = urls(parse(client, "/sitemap.xml"))
-    finally:
-        with published_store.session() as session, session.begin():
-            for row in session.query(TranslationRow).filter_by(review_status="hold"):
-                row.review_status = "publish"
     assert f"{BASE}/es/articles/{item_id}" not in found
     assert found[f"{BASE}/en/articles/{item_id}"] == {}  # no other version left to point at
 
