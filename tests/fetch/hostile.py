@@ -44,6 +44,10 @@ Handler = Callable[[socket.socket, "HostileServer", str], None]
 
 
 def _head(status: str, *headers: str) -> bytes:
+    """A response head. The server answers one request per connection and says so: without
+    "Connection: close" a client may reuse the socket for its next request just as it closes."""
+    if not any(h.lower().startswith("connection:") for h in headers):
+        headers = (*headers, "Connection: close")
     return ("HTTP/1.1 " + status + "\r\n" + "".join(h + "\r\n" for h in headers) + "\r\n").encode()
 
 
