@@ -170,6 +170,11 @@ def get_article(session: Session, language: str, item_id: int) -> PublishedArtic
     return article_from_row(item, document, translation, source)
 
 
+def visible_in(languages: list[str]) -> tuple[ColumnElement[bool], ...]:
+    """Translations into one of `languages` that readers may see (the review let them through)."""
+    return TranslationRow.target_lang.in_(languages), TranslationRow.review_status.in_(ReviewStatus.VISIBLE)
+
+
 def published_languages(session: Session, item_id: int, languages: list[str]) -> list[str]:
     """Which of `languages` show this item (for the language switcher), in the order given."""
     rows = session.scalars(
@@ -178,8 +183,7 @@ def published_languages(session: Session, item_id: int, languages: list[str]) ->
         .where(
             ItemRow.id == item_id,
             ItemRow.status == ItemStatus.PUBLISHED,
-            TranslationRow.target_lang.in_(languages),
-            TranslationRow.review_status.in_(ReviewStatus.VISIBLE),
+            *visible_in(languages),
         )
     )
     found = set(rows)
@@ -261,8 +265,7 @@ def _sitemap_visible(languages: list[str]) -> Select[int]:
         .join(TranslationRow, TranslationRow.document_key == ItemRow.document_key)
         .where(
             ItemRow.status == ItemStatus.PUBLISHED,
-            TranslationRow.target_lang.in_(languages),
-            TranslationRow.review_status.in_(ReviewStatus.VISIBLE),
+            *visible_in(languages),
         )
         .group_by(ItemRow.id)
     )
@@ -290,8 +293,7 @@ def sitemap_entries(
         .join(page, page.c.id == ItemRow.id)
         .join(TranslationRow, TranslationRow.document_key == ItemRow.document_key)
         .where(
-            TranslationRow.target_lang.in_(languages),
-            TranslationRow.review_status.in_(ReviewStatus.VISIBLE),
+            *visible_in(languages),
         )
         .group_by(ItemRow.id, TranslationRow.target_lang, ItemRow.site_published_at)
         .order_by(ItemRow.id)
@@ -315,8 +317,7 @@ def sitemap_last_changes(session: Session, languages: list[str]) -> dict[str, da
         .join(ItemRow, TranslationRow.document_key == ItemRow.document_key)
         .where(
             ItemRow.status == ItemStatus.PUBLISHED,
-            TranslationRow.target_lang.in_(languages),
-            TranslationRow.review_status.in_(ReviewStatus.VISIBLE),
+            *visible_in(languages),
         )
         .group_by(TranslationRow.target_lang)
     ).all()
