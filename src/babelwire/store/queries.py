@@ -348,6 +348,12 @@ def _stamp_rows(session: Session, rows: list[ItemRow], now: datetime) -> list[It
 
 
 def count_unclaimed(session: Session, status: str) -> int:
-    """Items in `status` no task is queued for (e.g. extracted items waiting for a translate batch)."""
-    query = select(func.count()).where(ItemRow.status == status, ItemRow.queued_at.is_(None))
+    """Items in `status` no task is queued for (e.g. extracted items waiting for a translate batch);
+    counted as claim_items would take them: of enabled sources only."""
+    query = (
+        select(func.count())
+        .select_from(ItemRow)
+        .join(SourceRow)
+        .where(SourceRow.enabled.is_(True), ItemRow.status == status, ItemRow.queued_at.is_(None))
+    )
     return int(session.scalar(query) or 0)

@@ -92,3 +92,18 @@ def test_failed_items_are_retried_after_a_growing_wait_until_out_of_attempts(
         item = session.get_one(ItemRow, item_id)
         item.status, item.attempts = ItemStatus.FAILED, steps.MAX_ATTEMPTS
     assert tick(store, settings, due + timedelta(days=1)).requeued == []
+
+
+def test_waiting_items_are_counted_as_claims_would_take_them(store: Store) -> None:
+    """A full translate batch is judged by the items a claim can take: not those of disabled sources."""
+    on = add_items(store, add_source(store, "http://127.0.0.1:9/on.xml"), 2)
+    off_source = add_source(store, "http://127.0.0.1:9/off.xml")
+    add_items(store, off_source, 3)
+    with store.session() as session, session.begin():
+        session.execute(update(ItemRow).values(status=ItemStatus.EXTRACTED))
+        session.get_one(SourceRow, off_source).enabled = False
+
+    assert steps.read(store, lambda s: queries.count_unclaimed(s, ItemStatus.EXTRACTED)) == len(on)
+    claimed = steps.write(store, lambda s: queries.claim_items(s, ItemStatus.EXTRACTED, NOW, limit=10))
+    assert claimed == on
+    assert steps.read(store, lambda s: queries.count_unclaimed(s, ItemStatus.EXTRACTED)) == 0
