@@ -2,8 +2,10 @@
 # Install the Debian packages babelwire needs, only those missing. Usage: system-deps.sh demo|test
 set -euo pipefail
 
+# The Apertium engine pins its HTML deformatter (APERTIUM_TRANSFUSE=no by default), so the demo
+# needs no transfuse; the tests install it to prove the engine under both deformatters.
 demo=(apertium apertium-eng-spa apertium-eng-cat apertium-spa-cat)
-test=("${demo[@]}" apertium-apy postgresql redis-server chromium)
+test=("${demo[@]}" transfuse apertium-apy postgresql redis-server chromium)
 case "${1:-demo}" in
   demo) wanted=("${demo[@]}") ;;
   test) wanted=("${test[@]}") ;;

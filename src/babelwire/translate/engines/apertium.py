@@ -1,6 +1,12 @@
 """Apertium, the rule-based engine from Debian packages: free, local, fast, no GPU.
 
 Runs the `apertium` command in HTML mode so inline markup (links, emphasis) survives.
+The HTML deformatter is pinned, never inherited from what happens to be installed:
+`apertium -f html` switches to Transfuse's deformatter whenever the Debian package
+`transfuse` is present, and the two treat inline tags differently (capitals after a tag,
+where a tag lands after reordering). The default is Apertium's own deformatter
+(`APERTIUM_TRANSFUSE=no`); `deformatter = "transfuse"` in `[engine_options.apertium]`
+asks for Transfuse, and fails clearly when it is missing.
 Segments are sent in one process call, separated by marker tags that Apertium passes
 through untouched; if the markers do not come back intact, segments are translated one
 by one so a batch never misaligns.
@@ -9,10 +15,12 @@ by one so a batch never misaligns.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import subprocess
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 from babelwire.translate.engine import Markup, TranslationError
 
@@ -22,6 +30,8 @@ ISO3 = {
     "eu": "eus", "oc": "oci", "ro": "ron", "ru": "rus", "uk": "ukr", "nb": "nob", "nn": "nno",
     "da": "dan", "sv": "swe", "is": "isl", "eo": "epo", "an": "arg", "ast": "ast",
 }  # fmt: skip
+Deformatter = Literal["apertium", "transfuse"]
+DEFORMATTERS: tuple[Deformatter, ...] = ("apertium", "transfuse")
 _SEPARATOR = '<hr data-bw-seg="{}">'
 _SEPARATOR_RE = re.compile(r'\s*<hr data-bw-seg="(\d+)">\s*')
 
@@ -50,6 +60,16 @@ def installed_modes(binary: str = "apertium") -> frozenset[str]:
     return frozenset(line.strip() for line in listing.stdout.splitlines() if line.strip())
 
 
+def transfuse_installed() -> bool:
+    """Transfuse's `tf-extract` is on the PATH (what `apertium` itself looks for)."""
+    return shutil.which("tf-extract") is not None
+
+
+def deformatter_environment(deformatter: Deformatter) -> dict[str, str]:
+    """The environment that makes `apertium -f html` use exactly `deformatter`."""
+    return {**os.environ, "APERTIUM_TRANSFUSE": "yes" if deformatter == "transfuse" else "no"}
+
+
 @functools.cache
 def package_version(mode: str) -> str:
     """Version of the Debian package providing the pair, e.g. "apertium-eng-spa 0.8.1-2"."""
@@ -71,15 +91,26 @@ class ApertiumEngine:
     markup: Markup = "html"
 
     def __init__(
-        self, *, binary: str = "apertium", mark_unknown: bool = False, timeout: float = 120.0
+        self,
+        *,
+        binary: str = "apertium",
+        mark_unknown: bool = False,
+        timeout: float = 120.0,
+        deformatter: Deformatter = "apertium",
     ) -> None:
+        if deformatter not in DEFORMATTERS:
+            raise TypeError(f"deformatter must be one of {', '.join(DEFORMATTERS)}, not {deformatter!r}")
         self.binary = binary
         self.mark_unknown = mark_unknown
         self.timeout = timeout
+        self.deformatter: Deformatter = deformatter
+        self._environment = deformatter_environment(deformatter)
 
     def model_version(self, source_lang: str, target_lang: str) -> str:
+        """The pair's package and version; "+transfuse" when that deformatter is used (its output differs)."""
         mode = self.mode(source_lang, target_lang)
-        return package_version(mode) if mode else "apertium"
+        version = package_version(mode) if mode else "apertium"
+        return f"{version} +transfuse" if self.deformatter == "transfuse" else version
 
     def mode(self, source_lang: str, target_lang: str) -> str | None:
         src, tgt = ISO3.get(source_lang), ISO3.get(target_lang)
@@ -116,13 +147,25 @@ class ApertiumEngine:
             raise TranslationError(
                 self.name, "not_installed", "the apertium command is missing: apt-get install apertium"
             )
+        if self.deformatter == "transfuse" and not transfuse_installed():
+            raise TranslationError(
+                self.name,
+                "not_installed",
+                'deformatter = "transfuse" but tf-extract is missing: apt-get install transfuse',
+            )
         command = [self.binary, "-f", "html"]
         if not self.mark_unknown:
             command.append("-u")
         command.append(mode)
         try:
             result = subprocess.run(
-                command, input=text, capture_output=True, text=True, timeout=self.timeout, check=False
+                command,
+                input=text,
+                capture_output=True,
+                text=True,
+                timeout=self.timeout,
+                check=False,
+                env=self._environment,
             )
         except subprocess.TimeoutExpired as exc:
             raise TranslationError(
