@@ -2,22 +2,39 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# Every pip install is pinned by this lock (`make lock` refreshes it); the venv is rebuilt when it changes.
+LOCK   := constraints.txt
 
-.PHONY: help install deps-demo deps-test demo test bench lint clean
+.PHONY: help install lock deps-demo deps-test demo test bench lint clean
 
 help:
 	@echo "make demo   install what is needed, translate the bundled demo news site, serve it on http://127.0.0.1:8000/"
 	@echo "make test   install what is needed (Apertium, PostgreSQL, Chromium) and run the test suite"
 	@echo "make bench  run the benchmarks in benchmarks/ (prints tables)"
 	@echo "make lint   ruff + mypy"
+	@echo "make lock   re-resolve the dependencies in a fresh venv and rewrite $(LOCK)"
 
-$(BIN)/babelwire: pyproject.toml
+$(BIN)/babelwire: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) --upgrade pip
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	@touch $@
 
 install: $(BIN)/babelwire
+
+# A fresh resolve of pyproject.toml's dependencies (no constraints) in a throwaway venv, frozen into $(LOCK).
+# Run it after changing dependencies or to take upgrades; commit the result.
+lock:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp/venv" && \
+	"$$tmp/venv/bin/python" -m pip install --quiet --upgrade pip && \
+	"$$tmp/venv/bin/python" -m pip install --quiet -e '.[dev]' && \
+	{ echo "# The lock of babelwire's Python dependencies: every pip install in the Makefile uses it (-c $(LOCK))."; \
+	  echo "# Made by \`make lock\` on $$(date -u +%Y-%m-%d): a fresh venv ($$("$$tmp/venv/bin/python" --version)),"; \
+	  echo "# \`pip install -e '.[dev]'\` without constraints, then \`pip freeze --all --exclude-editable\`."; \
+	  echo "# Do not edit by hand: change pyproject.toml and run \`make lock\` again."; \
+	  "$$tmp/venv/bin/python" -m pip freeze --all --exclude-editable; } > $(LOCK).new && \
+	mv $(LOCK).new $(LOCK) && echo "wrote $(LOCK) ($$(grep -vc '^#' $(LOCK)) pinned packages)"
 
 deps-demo:
 	@scripts/system-deps.sh demo
@@ -25,7 +42,9 @@ deps-demo:
 deps-test:
 	@scripts/system-deps.sh test
 
+# doctor --demo prints one line per thing the demo needs and exits 1 (stopping make) when one is missing.
 demo: deps-demo install
+	$(BIN)/babelwire doctor --demo
 	$(BIN)/babelwire demo
 
 test: deps-test install
