@@ -11,6 +11,7 @@ import typer
 from babelwire.commands import admin, held, models, sources
 from babelwire.commands.common import console, setup_logging
 from babelwire.commands.demo import demo_command
+from babelwire.commands.doctor import doctor_command
 from babelwire.commands.extract_cli import extract_cli
 from babelwire.commands.review import review_command
 from babelwire.commands.run import run_command, status_command
@@ -71,6 +72,7 @@ app.command("translate")(translate_command)
 app.command("segment")(segment_command)
 app.command("extract")(extract_cli)
 app.command("demo")(demo_command)
+app.command("doctor")(doctor_command)
 app.command("worker")(worker_command)
 app.command("scheduler")(scheduler_command)
 

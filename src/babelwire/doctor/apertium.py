@@ -1,0 +1,86 @@
+"""Apertium on this machine: the command, its Debian version, the deformatter, the pair packages.
+
+Debian ships a pair as one package for both directions, named in either order
+(`apertium-eng-spa` serves spa-eng and eng-spa), so the fix names the package apt knows, or both.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from babelwire.doctor.result import CheckResult, failed, passed
+from babelwire.translate.engines.apertium import ISO3, ApertiumEngine, transfuse_installed
+
+
+def debian_version(package: str) -> str | None:
+    """The installed version of a Debian package, or None (not installed, or no dpkg here)."""
+    try:
+        out = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status} ${Version}", package],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    status, _, version = out.stdout.partition(" ok installed ")  # "install ok installed 3.8.3-1"
+    if out.returncode != 0 or status != "install" or not version.strip():
+        return None
+    return version.strip()
+
+
+def apt_knows(package: str) -> bool:
+    """apt has the package in its lists (False when the lists are empty or apt is missing)."""
+    try:
+        out = subprocess.run(["apt-cache", "show", package], capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.returncode == 0 and bool(out.stdout.strip())
+
+
+def pair_packages(source_lang: str, target_lang: str) -> list[str] | None:
+    """Debian package names that could hold the pair; None when Apertium has no code for a language."""
+    src, tgt = ISO3.get(source_lang), ISO3.get(target_lang)
+    if not src or not tgt:
+        return None
+    return [f"apertium-{src}-{tgt}", f"apertium-{tgt}-{src}"]
+
+
+def pair_fix(source_lang: str, target_lang: str, *, on_server: bool = False) -> str:
+    """The one-line fix for a missing Apertium pair."""
+    packages = pair_packages(source_lang, target_lang)
+    if packages is None:
+        unknown = source_lang if source_lang not in ISO3 else target_lang
+        return (
+            f"Apertium has no pair for {unknown!r}: name another engine for it in babelwire.toml, "
+            f'[engines] "{source_lang}-{target_lang}" = "..."'
+        )
+    known = [package for package in packages if apt_knows(package)]
+    install = f"apt-get install {known[0]}" if known else f"apt-get install {packages[0]} (or {packages[1]})"
+    return f"{install} on the APY server, then restart APY" if on_server else install
+
+
+def check_command(binary: str = "apertium") -> CheckResult:
+    """The `apertium` command is on the PATH, with the Debian package's version."""
+    path = shutil.which(binary)
+    if path is None:
+        return failed("apertium", f"the {binary} command is missing", "apt-get install apertium")
+    version = debian_version("apertium")
+    return passed("apertium", f"{path} ({'apertium ' + version if version else 'not from a Debian package'})")
+
+
+def check_deformatter(name: str, engine: ApertiumEngine) -> CheckResult:
+    """Which HTML deformatter the engine pins, and whether what it needs is installed."""
+    label = f"{name} deformatter"
+    if engine.deformatter == "transfuse":
+        if not transfuse_installed():
+            return failed(
+                label,
+                'deformatter = "transfuse" but tf-extract is missing',
+                "apt-get install transfuse",
+            )
+        version = debian_version("transfuse")
+        return passed(label, f"transfuse ({'transfuse ' + version if version else 'tf-extract on PATH'})")
+    return passed(label, "apertium's own (APERTIUM_TRANSFUSE=no)")
