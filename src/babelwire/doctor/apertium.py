@@ -6,6 +6,7 @@ Debian ships a pair as one package for both directions, named in either order
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 
@@ -31,13 +32,17 @@ def debian_version(package: str) -> str | None:
     return version.strip()
 
 
-def apt_knows(package: str) -> bool:
-    """apt has the package in its lists (False when the lists are empty or apt is missing)."""
+@functools.cache
+def apt_apertium_packages() -> frozenset[str] | None:
+    """The apertium-* packages apt knows (one call, remembered); None when apt or its lists are missing."""
     try:
-        out = subprocess.run(["apt-cache", "show", package], capture_output=True, timeout=10, check=False)
+        out = subprocess.run(
+            ["apt-cache", "pkgnames", "apertium-"], capture_output=True, text=True, timeout=30, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
-        return False
-    return out.returncode == 0 and bool(out.stdout.strip())
+        return None
+    names = frozenset(out.stdout.split())
+    return names if out.returncode == 0 and names else None
 
 
 def pair_packages(source_lang: str, target_lang: str) -> list[str] | None:
@@ -49,16 +54,25 @@ def pair_packages(source_lang: str, target_lang: str) -> list[str] | None:
 
 
 def pair_fix(source_lang: str, target_lang: str, *, on_server: bool = False) -> str:
-    """The one-line fix for a missing Apertium pair."""
+    """The one-line fix for a missing Apertium pair, from what apt knows on this machine."""
+    return pair_fix_from(source_lang, target_lang, apt_apertium_packages(), on_server=on_server)
+
+
+def pair_fix_from(
+    source_lang: str, target_lang: str, known: frozenset[str] | None, *, on_server: bool = False
+) -> str:
+    """The fix given the packages apt knows (None: apt cannot say, so both possible names are given)."""
+    another = f'name another engine for it in babelwire.toml, [engines] "{source_lang}-{target_lang}" = "..."'
     packages = pair_packages(source_lang, target_lang)
     if packages is None:
         unknown = source_lang if source_lang not in ISO3 else target_lang
-        return (
-            f"Apertium has no pair for {unknown!r}: name another engine for it in babelwire.toml, "
-            f'[engines] "{source_lang}-{target_lang}" = "..."'
-        )
-    known = [package for package in packages if apt_knows(package)]
-    install = f"apt-get install {known[0]}" if known else f"apt-get install {packages[0]} (or {packages[1]})"
+        return f"Apertium has no pair for {unknown!r}: {another}"
+    if known is None:
+        install = f"apt-get install {packages[0]} (or {packages[1]}; `apt-get update` first)"
+    elif available := [package for package in packages if package in known]:
+        install = f"apt-get install {available[0]}"
+    else:
+        return f"Debian has no Apertium {packages[0][9:]} pair: {another}"
     return f"{install} on the APY server, then restart APY" if on_server else install
 
 

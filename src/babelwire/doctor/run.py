@@ -95,15 +95,19 @@ def _system_lines(
     kinds = {name: engine_kind(settings, name) for name in used}
     if not APERTIUM_KINDS & set(kinds.values()):
         return []
-    lines = [apertium_checks.check_command()]
+    lines: list[CheckResult] = []
+    binaries: dict[str, None] = {}
     for name, kind in kinds.items():
         if kind != "apertium":
             continue
         engine = router.engine(name)
         if isinstance(engine, ApertiumEngine):
+            binaries[engine.binary] = None
             lines.append(apertium_checks.check_deformatter(name, engine))
         else:
             lines.append(_unbuildable(name, engines))
+    commands = [apertium_checks.check_command(binary) for binary in binaries or ["apertium"]]
+    return commands + lines
     return lines
 
 
