@@ -145,8 +145,107 @@ def test_unknown_languages_and_odd_input() -> None:
         check_negation(one("fr", "ru", source, target))
 
 
-# Measured (first 500 FLORES lines): es->en 2.4 %, ca->en 0.4 %, en->es 2.4 % -- human
-# translations rephrase negation freely ("not easy" / "difícil"); MT output does so far less.
-@pytest.mark.parametrize(("src", "tgt"), FLORES_DIRECTIONS)
-def test_flores_false_alarms(src: str, tgt: str) -> None:
-    assert false_alarm_rate(check_negation, src, tgt) <= 0.03
+# Measured (first 500 FLORES lines): es->en 0.6 %, ca->en 0.0 %, en->es 0.6 %, en->ca 0.0 %,
+# es->ca 1.0 %, ca->es 1.0 % (2.4 / 0.4 / 2.4 % before paraphrases, "cap" and "ever" were read).
+# What is left: free rewordings ("the south still wasn't free" / "aún restaba el lado sur") and
+# human translations that do change the meaning ("poses no threat" / "está previsto que toque").
+@pytest.mark.parametrize(
+    ("src", "tgt", "limit"),
+    [
+        *((s, t, 0.008) for s, t in FLORES_DIRECTIONS),
+        ("en", "ca", 0.004),
+        ("es", "ca", 0.012),
+        ("ca", "es", 0.012),
+    ],
+)
+def test_flores_false_alarms(src: str, tgt: str, limit: float) -> None:
+    assert false_alarm_rate(check_negation, src, tgt) <= limit
+
+
+# Negation said another way: each was a false hold on a correct (FLORES human or Apertium) translation.
+PARAPHRASES = [
+    pytest.param("es", "en", "Giancarlo Fisichella no logró mantener el control del vehículo.",
+                 "Giancarlo Fisichella lost control of his car.", id="no-logro-mantener~lost"),
+    pytest.param("en", "es", "In fact, it is not easy to find.", "En efecto, es muy difícil de encontrar.",
+                 id="not-easy~dificil"),
+    pytest.param("ca", "es", "No és gens fàcil de trobar.", "Es muy difícil de encontrar.",
+                 id="no-gens-facil~dificil"),
+    pytest.param("es", "en", "Siéntase libre, pero no olvide que las marcas están ahí.",
+                 "Feel free, but remember the marks are there.", id="no-olvide~remember"),
+    pytest.param("en", "es", "Negotiators tried, but the demands are not clear.",
+                 "Los negociadores lo intentaron, pero las exigencias son confusas.",
+                 id="not-clear~confusas"),
+    pytest.param("ca", "en", "Una experiència no gaire tecnològica.", "A low-tech experience.",
+                 id="no-gaire~low"),
+    pytest.param("en", "es", "Technology has effects that are inherent, rather than socially conditioned.",
+                 "La tecnología tiene efectos que son inherentes y no socialmente condicionados.",
+                 id="rather-than~y-no"),
+    pytest.param("en", "es", "Lions behave like wolves (but not other big cats).",
+                 "Los leones se comportan como los lobos (a diferencia de los otros grandes felinos).",
+                 id="but-not~a-diferencia-de"),
+    # "nunca", "jamás", "mai" after a comparative mean "ever".
+    pytest.param("es", "en", "Angola se dirige hacia el brote más severo que jamás haya enfrentado.",
+                 "Angola is heading for its worst ever outbreak.", id="mas-que-jamas~ever"),
+    pytest.param("ca", "en", "Ara és més fort que mai.", "It is now stronger than ever.",
+                 id="mes-que-mai~ever"),
+    pytest.param("en", "es", "Better late than never.", "Más vale tarde.", id="than-never"),
+    # Catalan "cap" = none, on both sides; and "cap" = head is no negation.
+    pytest.param("en", "ca", "Up until now, no drugs have been demonstrated suitable.",
+                 "Fins ara, cap droga ha estat demostrada adequada.", id="no~cap"),
+    pytest.param("en", "ca", "None of them were hurt.", "Cap d'ells va resultar ferit.",
+                 id="none~cap-d-ells"),
+    pytest.param("ca", "en", "Va parlar amb el cap d'estat i amb el gravador en cap.",
+                 "He talked with the head of state and with the chief engraver.", id="cap-head"),
+    pytest.param("es", "ca", "Sudáfrica, mejor cabeza de serie, comenzó bien.",
+                 "Sud-àfrica, millor cap de sèrie, va començar bé.", id="cap-de-serie"),
+    # Fixed phrases and titles.
+    pytest.param("es", "ca", "Abandonó la carrera no mucho después de Alonso.",
+                 "Va abandonar la carrera no gaire després d'Alonso.", id="no-gaire-despres"),
+    pytest.param("es", "en", "Obtuvo un «No Terminó la primera carrera».",
+                 "She earned a Did Not Finish in her run.",
+                 id="title-es"),
+    pytest.param("ca", "en", 'Va obtenir un "No finalitzada" a la primera volta.',
+                 "She earned a Did Not Finish in her first run.", id="title-ca"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("src", "tgt", "source", "target"), PARAPHRASES)
+def test_negation_paraphrases_pass(src: str, tgt: str, source: str, target: str) -> None:
+    assert serious(check_negation(one(src, tgt, source, target))) == []
+
+
+# The same rules must not excuse a negation that really was lost or added.
+STILL_CAUGHT = [
+    pytest.param("es", "en", "Nadie puede dar garantías.", "Anybody can give guarantees.",
+                 id="nadie~anybody"),
+    pytest.param("ca", "en", "Cap d'elles va patir lesions.", "Any of them suffered injuries.", id="cap~any"),
+    pytest.param("en", "ca", "No drugs have been demonstrated suitable.",
+                 "Les drogues han estat demostrades adequades.", id="no-lost-ca"),
+    pytest.param("en", "es", "It is not easy.", "Es fácil.", id="not-easy~facil"),
+    pytest.param("es", "en", "No es difícil de encontrar.", "It is difficult to find.",
+                 id="no-dificil~difficult"),
+    pytest.param("es", "en", "Dijo que nunca había visto algo así.",
+                 "He said he had seen something like that.",
+                 id="que-nunca-without-comparative"),
+    pytest.param("es", "en", "El ministro no olvidó la reunión.", "The minister forgot the meeting.",
+                 id="no-olvido~forgot"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("src", "tgt", "source", "target"), STILL_CAUGHT)
+def test_real_reversals_are_still_errors(src: str, tgt: str, source: str, target: str) -> None:
+    assert [f.check for f in at_least(check_negation(one(src, tgt, source, target)), Severity.ERROR)] == [
+        "negation"
+    ]
+
+
+def test_no_as_a_prefix_is_only_a_warning() -> None:
+    ctx = one("es", "en", "Se podrían destinar los fondos a hogares no inundables.",
+              "The money could go toward flood-proof houses.")  # fmt: skip
+    assert [f.severity for f in check_negation(ctx)] == [Severity.WARNING]
+    assert negation_cues("No hable con ellos.", "es") == ["no"]  # a verb: still a clause negator
+
+
+def test_catalan_cap_cues() -> None:
+    assert negation_cues("En cap cas, cap dels presents.", "ca") == ["cap", "cap"]
+    assert negation_cues("El cap de setmana va anar cap a casa.", "ca") == []
