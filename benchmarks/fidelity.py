@@ -225,14 +225,21 @@ def wire_section(console: Console, args: argparse.Namespace) -> bool:
         with tempfile.TemporaryDirectory(prefix="bw-fidelity-") as tmp, \
                 wire.serve_sites(flores, args.articles, pages) as sites:  # fmt: skip
             settings = wire.wire_settings(Path(tmp) / "data", deformatter)
-            store, report = wire.run_wire(settings, sites)
+            store, report, errors = wire.run_wire(settings, sites)
             try:
                 stats = wire.collect(store, settings, [spec for spec, _server in sites])
             finally:
                 store.close()
         all_ok &= wire_table(console, stats, deformatter, report, time.perf_counter() - started,
                              [spec for spec, _server in sites], page_langs)  # fmt: skip
+        for message, count in errors.most_common(5):
+            console.print(f"[red]babelwire logged an error {count}x during the run:[/] {escape(message)}")
+        all_ok &= not errors
         started = time.perf_counter()
+    for lang in wire.LANGUAGES:
+        files = [page.file.removesuffix(".html") for page in pages if page.language == lang]
+        if files:
+            console.print(f"extraction-dev pages ({lang}): {', '.join(files)}")
     return all_ok
 
 

@@ -13,6 +13,7 @@ one feed source per site, `run --once` through the embedded runner, the SSRF gua
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gzip
 import json
 import logging
@@ -193,24 +194,47 @@ def wire_settings(data_dir: Path, deformatter: str) -> Settings:
     return base.model_copy(update={"fetch": fetch})
 
 
-def run_wire(settings: Settings, sites: Sequence[tuple[SiteSpec, SiteServer]]) -> tuple[Store, RunReport]:
-    """`babelwire sources add URL --kind feed --language L` per site, then `babelwire run --once`."""
+class _ErrorCounter(logging.Handler):
+    """Counts what babelwire logs at ERROR and above (e.g. "review check negation failed")."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.counts: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.counts[record.getMessage()[:160]] += 1
+
+
+def run_wire(
+    settings: Settings, sites: Sequence[tuple[SiteSpec, SiteServer]]
+) -> tuple[Store, RunReport, Counter[str]]:
+    """`babelwire sources add URL --kind feed --language L` per site, then `babelwire run --once`.
+
+    Also what babelwire logged as errors meanwhile, counted (not printed one by one): a review
+    check that crashes is skipped by the editor, which would make the wire look better than it is.
+    """
     store = Store.from_settings(settings)
     with store.session() as session, session.begin():
         for spec, server in sites:
             queries.upsert_source(
                 session, Source(name=spec.name, url=server.url(spec.feed_path), language=spec.language)
             )
-    quiet = logging.getLogger("babelwire")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)  # held translations are logged as warnings; the tables say it all
+    logger = logging.getLogger("babelwire")
+    saved = logger.level, logger.propagate
+    errors = _ErrorCounter()
+    # Held translations are logged as warnings (the tables say it all); errors are counted.
+    logger.setLevel(logging.ERROR)
+    logger.propagate = False
+    logger.addHandler(errors)
     runner = EmbeddedRunner(settings, store, NullReporter())
     try:
         report = asyncio.run(runner.run_once(force_poll=True))
     finally:
         runner.close()
-        quiet.setLevel(level)
-    return store, report
+        logger.removeHandler(errors)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+    return store, report, errors.counts
 
 
 @dataclass
@@ -236,34 +260,44 @@ def _findings(row: TranslationRow) -> list[dict[str, Any]]:
     return [f for f in found if isinstance(f, dict)]
 
 
+def _repair_fields(row: TranslationRow, translation: Any) -> list[Any]:
+    """Values of the fields whose name mentions repairs, on the stored row or the domain translation."""
+    names = [c.name for c in TranslationRow.__table__.columns if "repair" in c.name]
+    values = [getattr(row, name) for name in names]
+    if not names and dataclasses.is_dataclass(translation):
+        values = [getattr(translation, f.name) for f in dataclasses.fields(translation) if "repair" in f.name]
+    return values
+
+
+def _shown_flag(pair: Any) -> bool | None:
+    """Whether a sentence is shown in the original language, if SentencePair says so (else None)."""
+    if not dataclasses.is_dataclass(pair):
+        return None
+    for f in dataclasses.fields(pair):
+        value = getattr(pair, f.name)
+        if isinstance(value, bool) and any(w in f.name for w in ("withheld", "original", "untranslated")):
+            return value
+    return None
+
+
 def _optional_count(row: TranslationRow, translation: Any) -> tuple[int | None, int | None, set[int]]:
     """Sentences repaired and shown in the original, when the store records them (else None), and
-    the indexes of the sentences shown in the original (those are not published translations).
+    the review indexes (title 0, then every sentence) of those shown in the original.
 
-    Looks for the fields other work adds to translations: a repairs list/JSON, and per-sentence
-    flags for sentences withheld (shown in the source language).
+    Generic on purpose: it finds the fields being added to translations (issue 11, point 4) by
+    name: a column or field mentioning "repair" (a JSON list or a list: one entry per repair), and
+    a per-sentence flag mentioning "withheld"/"original"/"untranslated".
     """
     repaired: int | None = None
-    for name in ("repairs_json", "repairs"):
-        value = getattr(row, name, None)
-        if value is None:
-            value = getattr(translation, name, None)
-        if value is not None:
-            items = json.loads(value) if isinstance(value, str) else value
-            repaired = len(items or [])
-            break
-    shown: set[int] | None = None
-    index = 0
-    for block in translation.blocks:
-        for pair in block.sentences:
-            index += 1
-            for name in ("withheld", "shown_original", "original_shown", "in_original"):
-                if hasattr(pair, name):
-                    shown = shown if shown is not None else set()
-                    if getattr(pair, name):
-                        shown.add(index)
-                    break
-    return repaired, (len(shown) if shown is not None else None), shown or set()
+    for value in _repair_fields(row, translation):
+        items = json.loads(value) if isinstance(value, str) else value
+        count = items if isinstance(items, int) else len(items or [])
+        repaired = (repaired or 0) + count
+    flags = [_shown_flag(pair) for block in translation.blocks for pair in block.sentences]
+    if not flags or flags[0] is None:
+        return repaired, None, set()
+    shown = {index for index, flag in enumerate(flags, start=1) if flag}
+    return repaired, len(shown), shown
 
 
 def collect(
