@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 from pathlib import Path
@@ -81,3 +82,67 @@ def test_non_zero_exit_is_an_error_with_the_engine_message(tmp_path: Path) -> No
     with pytest.raises(TranslationError) as caught:
         engine.translate(["Hola."], "es", "en")
     assert caught.value.reason == "engine_failed" and "mode broken" in caught.value.message
+
+
+NEWS = [
+    "El proceso de selección se abrirá el 23 de marzo de 2026 y durará hasta el 10 de abril.",
+    "<em>La Generalitat</em> aprobó el plan el 17 de septiembre de 1939 a las 10.30 horas.",
+]
+needs_transfuse = pytest.mark.skipif(
+    shutil.which("tf-extract") is None, reason="apt-get install transfuse (scripts/system-deps.sh test)"
+)
+
+
+def _path_without_transfuse(tmp_path: Path) -> str:
+    """A PATH holding only `apertium` and what it runs, not Transfuse's tf-extract."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for directory in os.environ["PATH"].split(os.pathsep):
+        for entry in Path(directory).glob("*") if Path(directory).is_dir() else []:
+            target = bin_dir / entry.name
+            if entry.name.startswith("tf-") or target.exists():
+                continue
+            target.symlink_to(entry)
+    return str(bin_dir)
+
+
+@needs_transfuse
+def test_default_deformatter_does_not_depend_on_transfuse_being_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_transfuse = ApertiumEngine().translate(NEWS, "es", "ca")
+    monkeypatch.setenv("PATH", _path_without_transfuse(tmp_path))
+    assert shutil.which("tf-extract") is None
+    without_transfuse = ApertiumEngine().translate(NEWS, "es", "ca")
+    assert with_transfuse == without_transfuse
+
+
+@needs_transfuse
+def test_deformatter_is_pinned_in_the_environment_apertium_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Transfuse puts a capital after an inline tag where Apertium's own deformatter does not:
+    # the two modes give different output for the same input, so the mode really is chosen.
+    text = ['Siga a <var data-bw="0"></var> con <var data-bw="1"></var> y lea el informe.']
+    monkeypatch.setenv("APERTIUM_TRANSFUSE", "yes")  # an operator's shell must not change the default
+    own = ApertiumEngine().translate(text, "es", "en")
+    monkeypatch.setenv("APERTIUM_TRANSFUSE", "no")
+    assert ApertiumEngine().translate(text, "es", "en") == own
+    assert ApertiumEngine(deformatter="transfuse").translate(text, "es", "en") != own
+
+
+def test_transfuse_mode_without_transfuse_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", _path_without_transfuse(tmp_path))
+    with pytest.raises(TranslationError) as caught:
+        ApertiumEngine(deformatter="transfuse").translate(["Hola."], "es", "en")
+    assert caught.value.reason == "not_installed" and "apt-get install transfuse" in caught.value.message
+
+
+def test_an_unknown_deformatter_is_refused() -> None:
+    with pytest.raises(TypeError):
+        ApertiumEngine(deformatter="tidy")  # type: ignore[arg-type]
+
+
+def test_model_version_says_which_deformatter() -> None:
+    assert "transfuse" not in ApertiumEngine().model_version("es", "en")
+    assert ApertiumEngine(deformatter="transfuse").model_version("es", "en").endswith("+transfuse")

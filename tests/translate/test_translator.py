@@ -87,3 +87,63 @@ def test_no_route_names_the_fix(tmp_path: Path) -> None:
     with pytest.raises(TranslationError) as caught:
         translator.translate(sentences("Hola."), "es", "ca")
     assert caught.value.reason == "unsupported_pair" and 'configure [engines] "es-ca"' in caught.value.message
+
+
+def _digits(text: str) -> list[str]:
+    import re
+
+    return sorted(re.sub(r"[.,]", "", d) for d in re.findall(r"\d[\d.,]*\d|\d", text))
+
+
+NUMBERED = [
+    "El proceso de selección se abrirá el 23 de marzo de 2026 y durará hasta el 10 de abril.",
+    "El 17 de septiembre de 1939, 175.000 personas (el 3,5 %) huyeron antes de las 10.30 horas.",
+    "Siga a @diario_puerto y escriba a info@puerto.es antes del 1 de mayo.",
+]
+
+
+@pytest.mark.parametrize("deformatter", ["apertium", "transfuse"])
+@pytest.mark.parametrize("target", ["en", "ca"])
+def test_core_keeps_every_number_under_both_deformatters(deformatter: str, target: str) -> None:
+    if deformatter == "transfuse" and shutil.which("tf-extract") is None:
+        pytest.skip("apt-get install transfuse (scripts/system-deps.sh test)")
+    options = {"apertium": {"deformatter": deformatter}}
+    translator = Translator(Router({}, "apertium", engine_options=options), InMemoryMemory())
+    result = translator.translate(sentences(*NUMBERED, target=target), "es", target)
+    assert result.usage.lost_tokens == []
+    for source, output in zip(NUMBERED, result.html, strict=True):
+        assert _digits(source) == _digits(output), output
+        assert "<var" not in output and "Zxw" not in output
+    assert "@diario_puerto" in result.html[2] and "info@puerto.es" in result.html[2]
+
+
+class TagBreakingEngine:
+    """Moves the text out of every `<var>` tag, as Apertium's transfer rules did (issue 11)."""
+
+    name = "tag-breaker"
+    markup = "html"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def model_version(self, source_lang: str, target_lang: str) -> str:
+        return "1"
+
+    def supports(self, source_lang: str, target_lang: str) -> bool:
+        return True
+
+    def translate(self, segments: list[str], source_lang: str, target_lang: str) -> list[str]:
+        import re
+
+        self.seen.extend(segments)
+        return [re.sub(r"<var>(\d+)</var>", r"\1 <var></var>", s) for s in segments]
+
+
+def test_broken_placeholders_are_translated_again_unprotected_and_never_patched() -> None:
+    engine = TagBreakingEngine()
+    translator = Translator(Router({}, "tag-breaker", factory=lambda name, options: engine))
+    result = translator.translate(sentences("Llegaron 175.000 personas.", "Sin cifras."), "es", "en")
+    assert result.usage.retranslated == [0]
+    assert engine.seen[-1] == "Llegaron 175.000 personas."  # the second try: the token as written
+    assert result.html[0] == "Llegaron 175,000 personas."  # localized in place, nothing appended
+    assert result.usage.lost_tokens == []

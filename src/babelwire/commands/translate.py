@@ -71,7 +71,8 @@ def translate_command(
             ) from exc
         if usage.lost_tokens:
             err_console.print(
-                f"[yellow]warning:[/] the engine lost {usage.lost_tokens}; kept at the sentence end"
+                f"[yellow]warning:[/] the engine lost {usage.lost_tokens}; "
+                "they are missing from the translation (the automated editor sees it)"
             )
         rendered = [
             b.html if input_format == InputFormat.html else to_text(b.html) for b in translation.blocks

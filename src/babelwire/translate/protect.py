@@ -1,13 +1,10 @@
 """Protect what an engine must not touch: URLs, e-mail addresses, @handles, #hashtags,
 numbers and glossary terms.
 
-For engines that take markup, each protected token becomes a placeholder `<var>N</var>`
-(an inline element with a number inside: Apertium, DeepL, LibreTranslate and LLMs carry it
-through, and unlike an empty tag it does not make Apertium start a new sentence). For
-plain-text engines the token stays in the text and is checked and converted afterwards.
-Either way the token comes back exactly, numbers in the target's convention, glossary
-terms as their forced translation; a token the engine lost is reported, never silently
-dropped.
+`protect()` finds the tokens of a sentence and marks each with `<var>N</var>` in its own
+copy of the sentence; `Protected.render(scheme)` writes what one engine is sent: each token
+as that engine's placeholder, or as written where the engine carries it through by itself
+(see scheme.py). restore.py puts the tokens back and proves they all came back.
 """
 
 from __future__ import annotations
@@ -21,6 +18,7 @@ from html import escape, unescape
 from babelwire.translate.glossary import Glossary
 from babelwire.translate.inline import to_text
 from babelwire.translate.numbers import localize_number
+from babelwire.translate.scheme import Scheme
 
 _TRAIL = r"""(?<![.,;:!?)\]»”’"'])"""
 TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -33,6 +31,7 @@ TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
 # Every token kind needs a digit, "@", "#" or "www." / "://" somewhere: a quick pre-check.
 _MAY_HAVE_TOKENS = re.compile(r"[\d@#]|www\.|://")
 _PLACEHOLDER = re.compile(r"<var>\s*(\d+)\s*</var>", re.IGNORECASE)
+WORD_PREFIX = "Zxw"  # + letters: a word no dictionary knows, so engines copy it like a name
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 
 
@@ -50,28 +49,55 @@ class Protected:
     html: str
     tokens: tuple[Token, ...]
 
-    def for_engine(self, markup: str) -> str:
-        """Placeholders for markup engines; plain text with tokens in place for text engines."""
+    def render(self, scheme: Scheme, markup: str = "html") -> str:
+        """The sentence as an engine is sent it: placeholders in the engine's style, or tokens as written.
+
+        Plain-text engines get text (markup dropped, whitespace collapsed)."""
+        if not self.tokens:
+            rendered = self.html
+        else:
+            rendered = _PLACEHOLDER.sub(lambda m: self._rendered(self._index(m), scheme), self.html)
         if markup == "html":
-            return self.html
-        restored = _PLACEHOLDER.sub(lambda m: escape(self._plain(self._token(m)), quote=False), self.html)
-        return " ".join(to_text(restored).split())
+            return rendered
+        return " ".join(to_text(rendered).split())
 
-    def _token(self, match: re.Match[str]) -> Token:
-        index = int(match.group(1))
-        return self.tokens[index] if index < len(self.tokens) else Token("lost", "", "")
+    def _index(self, match: re.Match[str]) -> int:
+        return int(match.group(1))
 
-    @staticmethod
-    def _plain(token: Token) -> str:
-        # A text engine cannot keep a placeholder: a forced glossary translation goes in as
-        # the target term (engines copy what they do not know); other tokens as written.
-        return token.target if token.kind == "glossary" else token.source
+    def _rendered(self, index: int, scheme: Scheme) -> str:
+        token = self.tokens[index]
+        if scheme.inline(token.kind):
+            return escape(inline_form(token), quote=False)
+        return placeholder(index, scheme)
 
 
-@dataclass(frozen=True)
-class Restored:
-    html: str
-    missing: tuple[str, ...]
+def inline_form(token: Token) -> str:
+    """A token as written into an engine's input: a forced glossary translation goes in as the
+    target term (engines copy what they do not know), every other token as in the source."""
+    return token.target if token.kind == "glossary" else token.source
+
+
+def placeholder(index: int, scheme: Scheme) -> str:
+    if scheme.placeholder == "word":
+        return WORD_PREFIX + word_suffix(index)
+    return f"<var>{index}</var>"
+
+
+def word_suffix(index: int) -> str:
+    """0 -> "a", 25 -> "z", 26 -> "ba": letters only (an engine may split or move digits)."""
+    letters = ""
+    while True:
+        index, rest = divmod(index, 26)
+        letters = chr(ord("a") + rest) + letters
+        if index == 0:
+            return letters
+
+
+def word_index(suffix: str) -> int:
+    index = 0
+    for letter in suffix.lower():
+        index = index * 26 + ord(letter) - ord("a")
+    return index
 
 
 def protect(
@@ -114,36 +140,6 @@ def _protect_text(text: str, pattern: re.Pattern[str], replace: Callable[[re.Mat
         cursor = match.end()
     out.append(escape(text[cursor:], quote=False))
     return "".join(out)
-
-
-def restore(output: str, protected: Protected, markup: str) -> Restored:
-    """Put the tokens back into an engine's output; report those the engine lost."""
-    if markup == "html":
-        seen: set[int] = set()
-
-        def put_back(match: re.Match[str]) -> str:
-            index = int(match.group(1))
-            if index >= len(protected.tokens):
-                return ""
-            seen.add(index)
-            return escape(protected.tokens[index].target, quote=False)
-
-        html = _PLACEHOLDER.sub(put_back, output)
-        missing = [t for i, t in enumerate(protected.tokens) if i not in seen]
-    else:
-        html = escape(output, quote=False)
-        missing = []
-        for token in protected.tokens:
-            source, target = escape(token.source, quote=False), escape(token.target, quote=False)
-            if target in html and token.kind != "number":
-                continue
-            if source in html:
-                html = html.replace(source, target, 1)
-            elif target not in html:
-                missing.append(token)
-    for token in missing:  # never lose a number or a URL: keep it, and let review flag the sentence
-        html = f"{html} {escape(token.target, quote=False)}".strip()
-    return Restored(html, tuple(token.source for token in missing))
 
 
 @functools.lru_cache(maxsize=256)

@@ -1,9 +1,12 @@
 """Sentences in, translations out: memory first, then the engines the router picks.
 
-For each route, in order: look every sentence up in the memory under that route's engine
-and model version, send only the misses (each distinct sentence once), remember the
-answers, and put the protected tokens back. A failing route is logged and the next one
-tried; when every route fails, the error names all of them.
+For each route, in order: write every sentence in the protection scheme the route's engines
+carry (scheme.py), look it up in the memory under that route's engine and model version,
+send only the misses (each distinct sentence once), remember the answers, and put the
+protected tokens back (restore.py). A sentence whose tokens did not all come back intact is
+translated again unprotected, and the candidate that keeps more of the source's tokens is
+kept; nothing is patched in. A failing route is logged and the next one tried; when every
+route fails, the error names all of them.
 """
 
 from __future__ import annotations
@@ -16,20 +19,26 @@ from html import escape
 from babelwire.translate.engine import TranslationError
 from babelwire.translate.inline import to_text
 from babelwire.translate.memory import InMemoryMemory, Memory, entries_for, memory_key
-from babelwire.translate.protect import Protected, restore
+from babelwire.translate.protect import Protected
+from babelwire.translate.restore import Restored, restore
 from babelwire.translate.router import Leg, Route, Router
+from babelwire.translate.scheme import UNPROTECTED, Scheme, route_scheme
 
 log = logging.getLogger("babelwire.translate")
 
 
 @dataclass
 class Usage:
-    """What one call cost: sentences answered from memory, sent to an engine, tokens lost."""
+    """What one call cost: sentences answered from memory, sent to an engine, tokens lost.
+
+    `retranslated`: indices of sentences whose protected tokens came back broken and that were
+    translated again unprotected; `lost_tokens`: tokens missing from the kept translations."""
 
     sentences: int = 0
     memory_hits: int = 0
     sent_to_engine: int = 0
     lost_tokens: list[str] = field(default_factory=list)
+    retranslated: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -72,27 +81,38 @@ class Translator:
         raise TranslationError(last.engine, last.reason, "; ".join(failures), retryable=last.retryable)
 
     def _through(self, route: Route, sentences: Sequence[Protected], usage: Usage) -> list[str]:
-        current = list(sentences)
-        markup = "html"
-        outputs: list[str] = []
+        scheme = route_scheme([leg.engine for leg in route.legs])
+        results = self._restored(route, sentences, scheme, usage)
+        again = [i for i, result in enumerate(results) if not result.ok]
+        if again and scheme != UNPROTECTED:
+            retried = self._restored(route, [sentences[i] for i in again], UNPROTECTED, usage)
+            for index, candidate in zip(again, retried, strict=True):
+                usage.retranslated.append(index)
+                log.info(
+                    "sentence %d: %s came back broken (%s); translated again unprotected: %s",
+                    index, scheme.name, "; ".join((*results[index].broken, *results[index].missing)),
+                    "kept" if candidate.faults <= results[index].faults else "discarded",
+                )  # fmt: skip
+                if candidate.faults <= results[index].faults:
+                    results[index] = candidate
+        for result in results:
+            usage.lost_tokens.extend(result.missing)
+        return [result.html for result in results]
+
+    def _restored(
+        self, route: Route, sentences: Sequence[Protected], scheme: Scheme, usage: Usage
+    ) -> list[Restored]:
+        """Each sentence through every leg of the route in `scheme`, its tokens put back."""
+        markups = [leg.engine.markup for leg in route.legs]
+        texts = [p.render(scheme, markups[0]) for p in sentences]
         for number, leg in enumerate(route.legs):
-            outputs = self._leg(leg, [p.for_engine(leg.engine.markup) for p in current], usage)
-            if leg.engine.markup != "html":
-                markup = "text"
-            if number < len(route.legs) - 1:
-                # The pivot-language text keeps its placeholders (or its tokens) for the next leg.
-                current = [
-                    Protected(out if leg.engine.markup == "html" else escape(out, quote=False), p.tokens)
-                    for out, p in zip(outputs, current, strict=True)
-                ]
-        last_markup = route.legs[-1].engine.markup
-        results = []
-        for output, protected in zip(outputs, sentences, strict=True):
-            plain = to_text(output) if markup == "text" and last_markup == "html" else output
-            restored = restore(plain, protected, markup)
-            usage.lost_tokens.extend(restored.missing)
-            results.append(restored.html)
-        return results
+            texts = self._leg(leg, texts, usage)
+            if number < len(route.legs) - 1 and leg.engine.markup == "text" and markups[number + 1] == "html":
+                texts = [escape(text, quote=False) for text in texts]  # pivot text into an HTML engine
+        markup = "text" if "text" in markups else "html"
+        if markup == "text" and markups[-1] == "html":
+            texts = [to_text(text) for text in texts]
+        return [restore(text, p, scheme, markup) for text, p in zip(texts, sentences, strict=True)]
 
     def _leg(self, leg: Leg, texts: list[str], usage: Usage) -> list[str]:
         engine, src, tgt = leg.engine, leg.source_lang, leg.target_lang

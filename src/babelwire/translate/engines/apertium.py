@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 
 from babelwire.translate.engine import Markup, TranslationError
+from babelwire.translate.scheme import Scheme
 
 # ISO 639-1 -> Apertium's ISO 639-3 codes, for the languages whose pairs Debian ships.
 ISO3 = {
@@ -32,6 +33,10 @@ ISO3 = {
 }  # fmt: skip
 Deformatter = Literal["apertium", "transfuse"]
 DEFORMATTERS: tuple[Deformatter, ...] = ("apertium", "transfuse")
+# Apertium carries digits, dates, URLs and e-mail addresses through by itself (a `<var>`
+# placeholder is text to its transfer rules, which move the digit out of it); what it would
+# translate (@handles, #hashtags, glossary terms) goes in as an unknown word. See scheme.py.
+APERTIUM_PROTECTION = Scheme("word", frozenset({"number", "url", "email"}))
 _SEPARATOR = '<hr data-bw-seg="{}">'
 _SEPARATOR_RE = re.compile(r'\s*<hr data-bw-seg="(\d+)">\s*')
 
@@ -89,6 +94,7 @@ def package_version(mode: str) -> str:
 class ApertiumEngine:
     name = "apertium"
     markup: Markup = "html"
+    protection = APERTIUM_PROTECTION
 
     def __init__(
         self,

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from babelwire.translate.engine import Markup, TranslationError
-from babelwire.translate.engines.apertium import ISO3, package_version, translate_marked
+from babelwire.translate.engines.apertium import APERTIUM_PROTECTION, ISO3, package_version, translate_marked
 from babelwire.translate.engines.http import HttpEngine, HttpOptions, server_message
 
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -26,6 +26,7 @@ _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 class ApertiumApyEngine(HttpEngine):
     name = "apertium-apy"
     markup: Markup = "html"
+    protection = APERTIUM_PROTECTION
     default_timeout = 60.0
     default_max_segments = 200  # APY has no batch limit: only the request size matters
     default_max_chars = 20_000
