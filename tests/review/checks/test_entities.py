@@ -130,8 +130,63 @@ def test_odd_input_never_raises(source: str, target: str) -> None:
     check_entities(one("", "??", source, target))
 
 
-# Measured on the first 500 FLORES lines: es->en 0.6 %, ca->en 0.4 %, en->es 1.0 % (titles and
-# names the human translators translated: "City of Stars", "USOC" for "Comitè Olímpic dels Estats Units").
-@pytest.mark.parametrize(("src", "tgt"), FLORES_DIRECTIONS)
-def test_flores_false_alarms(src: str, tgt: str) -> None:
-    assert false_alarm_rate(check_entities, src, tgt) <= 0.012
+# Measured on the first 500 FLORES lines: es->en 0.0 %, ca->en 0.2 %, en->es 0.4 %, en->ca 0.6 %,
+# es->ca 0.2 %, ca->es 0.4 % (es->en 0.6, ca->en 0.4, en->es 1.0 % before the table of translated
+# names and the surname rules). What is left: translated film titles ("City of Stars"), "USOC" for
+# "Comitè Olímpic dels Estats Units", and one human translation that does repeat a name.
+@pytest.mark.parametrize(
+    ("src", "tgt", "limit"),
+    [
+        *((s, t, 0.006) for s, t in FLORES_DIRECTIONS),
+        ("en", "ca", 0.008),
+        ("es", "ca", 0.004),
+        ("ca", "es", 0.006),
+    ],
+)
+def test_flores_false_alarms(src: str, tgt: str, limit: float) -> None:
+    assert false_alarm_rate(check_entities, src, tgt) <= limit
+
+
+# Names legitimately translated, and surnames legitimately repeated: each was a false hold on a
+# correct translation (FLORES human translations, Apertium output).
+TRANSLATED = [
+    ("es", "en", "La Casa Blanca habló con Naciones Unidas.", "The White House spoke to the United Nations."),
+    ("ca", "en", "Entre ells hi ha els Països Baixos i Finlàndia.",
+     "They include the Netherlands and Finland."),
+    ("es", "en", "Viajó de Londres a Ginebra.", "He travelled from London to Geneva."),
+    ("es", "ca", "Hacia fines de la Edad Media, por las Cruzadas.",
+     "Cap al final de l'edat mitjana, per les croades."),
+    ("en", "es", "Some federal MPs criticised this.",
+     "Algunos miembros del parlamento federal lo criticaron."),
+    ("en", "ca", "Some federal MPs criticised this.", "Alguns diputats federals ho van criticar."),
+    ("en", "es", "It cost an extra AUD$45 million.", "Costó 45 millones de dólares australianos más."),
+    ("en", "ca", "Built in the third century BCE.", "Construïda durant el segle III aC."),
+    ("en", "ca", "The U.S. colonial regime.", "El règim colonial estatunidenc."),
+    ("es", "en", "Entre los siglos X-XI y el XIV.", "Between the 10th - 11th centuries and the 14th."),
+    ("es", "en", "Nicholas Alden y Zachary Cuddeback, de 25 y 21 años, fallecieron.",
+     "The fatalities were Nicholas Alden, 25, and Zachary Cuddeback, 21. Cuddeback had been the driver."),
+    ("es", "en", "Baba, Bhutha, Rampro, Gaza y Vishnu Kanjar son los imputados.",
+     "The accused are Baba Kanjar, Bhutha Kanjar, Rampro Kanjar, Gaza Kanjar and Vishnu Kanjar."),
+    ("es", "ca", "La cúpula había permanecido en Roma por más de un milenio.",
+     "La cúpula havia romàs a Roma per més d'un mil·lenni."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("src", "tgt", "source", "target"), TRANSLATED)
+def test_legitimately_translated_names_pass(src: str, tgt: str, source: str, target: str) -> None:
+    assert at_least(check_entities(one(src, tgt, source, target)), Severity.ERROR) == []
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "source", "target"),
+    [
+        ("es", "en", "La Casa Blanca habló con Naciones Unidas.", "The government spoke to the agency."),
+        ("ca", "en", "Van viatjar als Països Baixos amb la Creu Roja.", "They travelled with the Red Cross."),
+        ("en", "ru", "Antony Blinken spoke.", "Энтони Блинкен Блинкен поговорил."),  # glued: a duplicate
+        ("en", "es", "John Kirby said it.", "Kirby Kirby lo dijo."),
+    ],
+)  # fmt: skip
+def test_lost_or_duplicated_names_are_still_errors(src: str, tgt: str, source: str, target: str) -> None:
+    assert [f.check for f in at_least(check_entities(one(src, tgt, source, target)), Severity.ERROR)] == [
+        "entities"
+    ]

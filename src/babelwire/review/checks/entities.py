@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from babelwire.review.checks._names_table import EQUIVALENTS, translated_names
 from babelwire.review.checks._text import finding, fold, listing, mask_tokens, pairs, plain
 from babelwire.review.checks._words import lang_code, word_set
 from babelwire.review.findings import Finding, ReviewContext, SegmentPair, Severity
@@ -49,47 +50,7 @@ _NOT_NAMES = word_set(
     protestant soviet western eastern northern southern north south east west americans europeans
     africans asians italians germans russians ukrainians chinese japanese spaniards french britons catalans"""
 )
-# Well-known entities whose forms differ by language: any form on one side matches any on the other.
-_EQUIVALENTS = (
-    r"U\.S\.A?\.?|USA|US|EE\. ?UU\.?|E\.E\. ?U\.U\.?|EEUU|EUA|Estados Unidos|Estats Units|United States"
-    r"|États-Unis"
-    r"|Vereinigten? Staaten|Stati Uniti|США|Соедин[её]нн\w+ Штат\w*|Сполучен\w+ Штат\w*|[Aa]merikanisch\w*"
-    r"|[Аа]мерикан\w+|America|Amerika\w*|Америк\w+|Amérique|Amèrica|estadounidense\w*|nord-americ\w+"
-    r"|norteamerican\w+|américain\w*|statunitens\w+",
-    r"EU|UE|European Union|Unión Europea|Unió Europea|Union européenne|Europäischen? Union|Unione europea"
-    r"|União Europeia|ЕС|Евросоюз\w*|Европейск\w+ союз\w*|ЄС|Євросоюз\w*|Європейськ\w+ союз\w*",
-    r"UN|UNO|ONU|U\.N\.|United Nations|Naciones Unidas|Nacions Unides|Nations unies|Vereinten? Nationen"
-    r"|Nazioni Unite|Nações Unidas|ООН|Организаци\w+ Объедин[её]нных Наций|Організаці\w+ Об'єднаних Націй",
-    r"UK|U\.K\.|United Kingdom|Britain|Reino Unido|Regne Unit|Royaume-Uni|Vereinigte\w* Königreich\w*"
-    r"|Großbritannien|Regno Unito|Великобритани\w+|Британи\w+|Велик\w+ Британі\w+|Британі\w+|[Bb]ritisch\w*"
-    r"|[Бб]ританск\w+|[Бб]ританськ\w+|británic\w+|britànic\w+|britanni\w+|britânic\w+",
-    r"WHO|OMS|Weltgesundheitsorganisation|ВОЗ|ВООЗ",
-    r"USSR|URSS|UdSSR|СССР|СРСР|Soviet Union|Unión Soviética|Unió Soviètica|Union soviétique|Sowjetunion"
-    r"|Unione Sovietica|União Soviética|Советск\w+ Союз\w*|Радянськ\w+ Союз\w*",
-    r"IMF|FMI|IWF|МВФ",
-    r"GDP|PIB|BIP|ВВП|[Bb]ruttoinlandsprodukt\w*|[Gg]ross [Dd]omestic [Pp]roduct"
-    r"|[Pp]roducto [Ii]nterior [Bb]ruto|[Pp]roducte [Ii]nterior [Bb]rut|[Pp]roduit [Ii]ntérieur [Bb]rut"
-    r"|[Pp]rodotto [Ii]nterno [Ll]ordo"
-    r"|[Pp]roduto [Ii]nterno [Bb]ruto|[Вв]алов\w+ внутренн\w+ продукт\w*|[Вв]алов\w+ внутрішн\w+ продукт\w*",
-    r"AIDS|SIDA|Aids|СПИД|СНІД",
-    r"HIV|VIH|ВИЧ|ВІЛ",
-    r"DNA|ADN|DNS|ДНК",
-    r"CEO|chief executive|director ejecutivo|director general|PDG|consejero delegado"
-    r"|[Vv]orstandsvorsitzend\w*|[Vv]orstandschef\w*|[Gg]eschäftsführer\w*|amministratore delegato"
-    r"|генеральн\w+ директор\w*",
-    r"AI|KI|IA|ИИ|ШІ|[Aa]rtificial [Ii]ntelligence|[Ii]nteligencia [Aa]rtificial"
-    r"|[Ii]ntel·ligència [Aa]rtificial|[Ii]ntelligence [Aa]rtificielle|[Kk]ünstliche\w* [Ii]ntelligenz"
-    r"|[Ii]ntelligenza [Aa]rtificiale"
-    r"|[Ii]nteligência [Aa]rtificial|[Ии]скусственн\w+ интеллект\w*|[Шш]тучн\w+ інтелект\w*",
-    r"TV|ТВ|televisi\w+|télévision|Fernseh\w*|телевиден\w+|телебачен\w+",
-    r"MPs?|[Aa]bgeordnete\w*|[Dd]iputad\w+|[Dd]éputé\w*|[Dd]eputat\w*|[Pp]arlamentari\w*|[Дд]епутат\w*",
-    r"FBI|ФБР",
-    r"CIA|ЦРУ",
-    r"Middle East|Mideast|Oriente Medio|Orient Mitjà|Moyen-Orient|Nahen Osten|Nahe Osten|Medio Oriente"
-    r"|Médio Oriente"
-    r"|Ближн\w+ Восток\w*|Близьк\w+ Сход\w*|Близьк\w+ Схід",
-)
-_EQUIVALENT_PATTERNS = tuple(re.compile(rf"(?<![\w.])(?:{forms})(?![\w])") for forms in _EQUIVALENTS)
+_EQUIVALENT_PATTERNS = tuple(re.compile(rf"(?<![\w.])(?:{forms})(?![\w])") for forms in EQUIVALENTS)
 _MIN_RATIO = 0.7
 _DEMONYM_ENDINGS = ("ian", "ians", "ese", "ish")
 # Stems of the common nouns institutions and places are named with ("Security Council", "Tribunal
@@ -135,7 +96,7 @@ _ROMAN = re.compile(r"[IVXLCDM]+")
 class _Name:
     text: str
     words: tuple[str, ...]  # skeletons of its words, connectors left out
-    kind: int = -1  # index in _EQUIVALENTS, or -1 for a name written out
+    kind: int = -1  # index in EQUIVALENTS, or -1 for a name written out
     acronym: str = ""  # its letters, sorted, when it is an acronym
 
     @property
@@ -143,7 +104,9 @@ class _Name:
         """Losing this is an error: an acronym, or a multi-word name not made of common nouns."""
         if self.acronym:
             return len(self.acronym) > 2  # "AI", "TV", "PM" are terms as often as names
-        return self.kind >= 0 or (len(self.words) > 1 and not any(_translated(w) for w in self.words))
+        if 0 <= self.kind < len(EQUIVALENTS):
+            return True
+        return len(self.words) > 1 and not any(_translated(w) for w in self.words)
 
 
 @dataclass(frozen=True)
@@ -154,6 +117,8 @@ class _Side:
     initials: str  # first letter of each word that is not a connector, folded
     kinds: tuple[int, ...]  # the well-known entities found, once per mention
     acronyms: frozenset[str]  # letters of each acronym, sorted
+    capitalised: tuple[bool, ...] = ()  # for each of `skeletons`: written with a capital letter
+    glued: tuple[bool, ...] = ()  # for each of `skeletons`: only a space after the word before it
 
 
 def check_entities(context: ReviewContext) -> list[Finding]:
@@ -205,7 +170,7 @@ def _repeated(pair: SegmentPair, source: _Side, target: _Side) -> list[Finding]:
             words.update(w for t in target.names if t.kind == name.kind for w in t.words)
         mentions = max(1, source.kinds.count(name.kind)) if name.kind >= 0 else 1
         for word in sorted(w for w in words if len(w) > 1):
-            hits = [i for i, t in enumerate(target.skeletons) if _same_word(word, t)]
+            hits = _mentions(word, name, source, target)
             in_source = max(mentions, sum(1 for s in source.skeletons if _same_word(word, s)))
             if len(hits) > in_source:
                 # Side by side ("the states. United States") it is a duplicated fragment; apart,
@@ -217,6 +182,32 @@ def _repeated(pair: SegmentPair, source: _Side, target: _Side) -> list[Finding]:
                 )
                 return [finding(CHECK, pair, Severity.ERROR if close else Severity.INFO, message)]
     return []
+
+
+def _mentions(word: str, name: _Name, source: _Side, target: _Side) -> list[int]:
+    """Where `word` of a source name is written in the target, as a mention of that name.
+
+    An inflected form counts only when capitalised ("romàs" is no "Roma"); and a person's
+    surname is no repetition when it follows another of the source's names ("Baba Kanjar,
+    Bhutha Kanjar" for "Baba, Bhutha ... Kanjar") or refers back to the full name written
+    before it, not right after it ("Zachary Cuddeback, 21. Cuddeback was the driver").
+    """
+    hits = []
+    full_seen = False
+    source_words = {w for n in source.names for w in n.words}
+    for i, t in enumerate(target.skeletons):
+        if not (t == word or (_same_word(word, t) and target.capitalised[i])):
+            continue
+        surname = name.kind < 0 and len(name.words) > 1 and word == name.words[-1]
+        previous = target.skeletons[i - 1] if i else ""
+        if surname and _similar(previous, name.words[-2]):
+            full_seen = True
+        elif surname and full_seen and not target.glued[i]:
+            continue  # "... Zachary Cuddeback, 21. Cuddeback was the driver"
+        elif surname and target.glued[i] and previous != word and previous in source_words:
+            continue  # "Baba Kanjar, Bhutha Kanjar"
+        hits.append(i)
+    return hits
 
 
 def _found(name: _Name, other: _Side) -> bool:
@@ -312,8 +303,11 @@ def _core(word: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _read(text: str, lang: str) -> _Side:
     text = mask_tokens(text)
-    all_words = [_core(w) for w in _WORD.findall(text)]
-    skeletons = tuple(s for s in (skeleton(w) for w in all_words) if s)
+    spans = list(_WORD.finditer(text))
+    all_words = [_core(m.group(0)) for m in spans]
+    gaps = [i > 0 and not text[spans[i - 1].end() : m.start()].strip() for i, m in enumerate(spans)]
+    written = [(s, w[:1].isupper(), g) for w, g in zip(all_words, gaps, strict=True) if (s := skeleton(w))]
+    skeletons = tuple(s for s, _, _ in written)
     parts = tuple(
         skeleton(p) for w in all_words if "-" in w for p in w.split("-") if p
     )  # "UN-Sicherheitsrat"
@@ -328,8 +322,17 @@ def _read(text: str, lang: str) -> _Side:
                 words = tuple(skeleton(w) for w in _WORD.findall(match.group(0)))
                 names.append(_Name(match.group(0), words, kind))
             text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
+    for start, end, entity in translated_names(text):  # "Casa Blanca" ~ "White House", "Londres" ~ "London"
+        kinds.append(len(EQUIVALENTS) + entity)
+        if any(c.isupper() for c in text[start:end]):
+            words = tuple(skeleton(w) for w in _WORD.findall(text[start:end]) if w.lower() not in _JOINERS)
+            names.append(_Name(text[start:end], words, kinds[-1]))
+        text = text[:start] + " " * (end - start) + text[end:]
     names += _written_names(text, lang)
-    return _Side(tuple(names), skeletons, skeletons + parts, initials, tuple(kinds), acronyms)
+    capitalised, glued = tuple(c for _, c, _ in written), tuple(g for _, _, g in written)
+    return _Side(
+        tuple(names), skeletons, skeletons + parts, initials, tuple(kinds), acronyms, capitalised, glued
+    )
 
 
 def _written_names(text: str, lang: str) -> list[_Name]:
@@ -364,7 +367,7 @@ def _is_name(word: str, before: str, lang: str, title_case: bool) -> bool:
     if lang == "en" and word.endswith(_DEMONYM_ENDINGS):
         return False  # Egyptians, Vietnamese, Flemish: lower case in the other languages
     letters = word.replace("-", "").replace("'", "")
-    if _ROMAN.fullmatch(word):
+    if all(_ROMAN.fullmatch(part) for part in word.split("-")):
         return False  # "siglo XIX": a number, the numbers check's business
     if letters.isupper() or any(c.isupper() for c in letters[1:]):
         return True  # NATO, McDonald, iPhone: a name wherever it stands
