@@ -130,3 +130,25 @@ def test_same_language_and_odd_input() -> None:
 @pytest.mark.parametrize(("src", "tgt"), FLORES_DIRECTIONS)
 def test_flores_false_alarms(src: str, tgt: str) -> None:
     assert false_alarm_rate(check_untranslated, src, tgt) <= 0.005
+
+
+# Spanish and Catalan are close: Apertium's correct es<->ca output is often 90 % alike its source.
+@pytest.mark.parametrize(
+    ("src", "tgt", "source", "target"),
+    [
+        ("es", "ca", "La ley electoral francesa establece los procedimientos de forma bastante estricta.",
+         "La llei electoral francesa estableix els procediments de forma bastant estricta."),
+        ("ca", "es", "Inicialment, la vestimenta estava fortament influïda per la cultura bizantina.",
+         "Inicialmente, la vestimenta estaba fuertemente influida por la cultura bizantina."),
+    ],
+)  # fmt: skip
+def test_close_languages_translated_pass(src: str, tgt: str, source: str, target: str) -> None:
+    assert at_least(check_untranslated(one(src, tgt, source, target)), Severity.ERROR) == []
+
+
+def test_close_languages_passed_through_are_still_errors() -> None:
+    source = "La ley electoral francesa establece los procedimientos de forma bastante estricta."
+    nearly = "La ley electoral francesa establece los procediments de forma bastante estricta."
+    for target in (source, nearly):
+        [finding] = check_untranslated(one("es", "ca", source, target))
+        assert finding.severity is Severity.ERROR and "not translated" in finding.message

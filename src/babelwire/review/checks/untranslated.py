@@ -3,7 +3,8 @@
 Engines pass text through when they fail quietly (an unknown pair, a timeout answered with
 the input, a segment too long for the model). Four signals, cheapest first:
 
-- the translation is (nearly) the source itself: character similarity >= 0.9 (ERROR);
+- the translation is (nearly) the source itself: character similarity >= 0.9 and, unless it is
+  identical, 80 % of its ordinary words copied (ERROR; es/ca translations are often 90 % alike);
 - it is written in the wrong script (Latin where Russian needs Cyrillic, and back; ERROR);
 - language identification (py3langid), asked source or target, says source (ERROR);
 - a run of six or more ordinary (lower-case) words is copied from the source (WARNING).
@@ -23,6 +24,10 @@ from babelwire.review.findings import Finding, ReviewContext, SegmentPair, Sever
 
 CHECK = "untranslated"
 SIMILARITY = 0.9
+# Close languages (es/ca, es/pt) translate with small edits: 90 % alike in characters is common
+# ("La ley electoral francesa" / "La llei electoral francesa"), so a nearly identical translation
+# must also copy most of its words: an engine that passed the sentence through changed almost none.
+COPIED_WORDS = 0.8
 MIN_WORDS = 4  # fewer words than this may well be a name or a title kept as is
 MIN_LANGID_LETTERS = 40  # shorter text is classified unreliably
 LANGID_SHARE = 0.99  # of P(source language) / (P(source) + P(target)); 0 false alarms on FLORES
@@ -75,7 +80,7 @@ def _identical(pair: SegmentPair, src: str) -> Finding | None:
     if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
         return None  # cheap upper bounds first: most translations are nowhere near
     ratio = matcher.ratio()
-    if ratio < SIMILARITY:
+    if ratio < SIMILARITY or (source != target and _copied_share(source, target) < COPIED_WORDS):
         return None
     how = "identical to" if source == target else f"nearly identical to ({ratio:.0%} alike)"
     return Finding(
@@ -103,6 +108,13 @@ def _wrong_script(pair: SegmentPair, tgt: str) -> Finding | None:
         Severity.ERROR,
         f"The translation is not in {_name(tgt)}: it is written almost entirely outside the {script} script.",
     )
+
+
+def _copied_share(source: str, target: str) -> float:
+    """Share of the translation's ordinary words that are the source's words, as written."""
+    target_words = [w.lower() for w in _words_to_judge(target)]
+    source_words = {w.lower() for w in _words_to_judge(source)}
+    return sum(w in source_words for w in target_words) / len(target_words) if target_words else 1.0
 
 
 def _source_language(pair: SegmentPair, src: str, tgt: str) -> Finding | None:
