@@ -189,3 +189,22 @@ def test_odd_input_never_raises(source: str, target: str) -> None:
 @pytest.mark.parametrize(("src", "tgt"), FLORES_DIRECTIONS)
 def test_flores_false_alarms(src: str, tgt: str) -> None:
     assert false_alarm_rate(check_numbers, src, tgt) <= 0.008
+
+
+def test_comma_grouping_is_spanish_too() -> None:
+    """Spanish writes "6,000" for six thousand in much of the Americas: carried over, not changed."""
+    source = "6,000 of the total 330,000 people infected."
+    assert (
+        serious(check_numbers(one("en", "es", source, "6,000 del total de 330,000 personas infectadas.")))
+        == []
+    )
+    assert (
+        serious(check_numbers(one("es", "en", "Hubo 6,000 infectados.", "There were 6,000 infected."))) == []
+    )
+    # Still a decimal in Spanish, and still a change where the convention has no comma grouping.
+    assert serious(check_numbers(one("es", "en", "Subió un 2,5 %.", "It rose 2.5%."))) == []
+    assert at_least(check_numbers(one("en", "es", source, "6 del total de 330 personas.")), Severity.CRITICAL)
+    [copied] = at_least(
+        check_numbers(one("en", "ca", "About 7,000 islands.", "Unes 7,000 illes.")), Severity.ERROR
+    )
+    assert 'write "7.000"' in copied.message

@@ -35,6 +35,9 @@ _ROMAN = re.compile(
 )
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 _CONNECTORS = frozenset({"and", "y", "i", "e", "et", "und", "и", "і", "й"})
+# Languages where "1,000" is also one thousand: Spanish groups with a comma in Mexico, Central
+# America and the US (RAE accepts both), so "6,000" in a Spanish translation is no changed number.
+_COMMA_GROUPING = frozenset({"es"})
 
 # Number words, 0..20 in order, then 30..90; "|" separates forms of one number.
 _WORDS_0_20 = {
@@ -252,9 +255,9 @@ def _readings(token: str, lang: str) -> set[str]:
     if len(separators) > 1:  # "1.234.567", or a version number
         return _values(re.sub(r"[.,]", "", token)) if grouped and len(tail) == 3 else {f"s:{token}"}
     readings = set()
-    if len(tail) == 3 and separators[0] != conv.decimal:
+    if len(tail) == 3 and (separators[0] != conv.decimal or (lang in _COMMA_GROUPING and grouped)):
         readings |= _values(head + tail)
-    else:
+    if len(tail) != 3 or separators[0] == conv.decimal:
         readings |= _values(head + "." + tail)
     if len(tail) == 2 and int(head) <= 24 and int(tail) < 60:  # "10.30 horas"
         readings.add(f"t:{int(head)}:{tail}")
