@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 def content_hash(*parts: str) -> str:
@@ -161,10 +162,70 @@ def _opt_str(value: object) -> str | None:
 
 @dataclass(frozen=True)
 class SentencePair:
-    """A source sentence and its translation (inline HTML), for review checks and the bilingual view."""
+    """A source sentence and its translation (inline HTML), for review checks and the bilingual view.
+
+    `withheld` names what the automated editor found when it shows this sentence in the original
+    language instead of its translation (review.withheld_sentences = "original")."""
 
     source_html: str
     target_html: str
+    withheld: str = ""
+
+    def to_json(self) -> list[str]:
+        return [self.source_html, self.target_html, *([self.withheld] if self.withheld else [])]
+
+
+@dataclass(frozen=True)
+class RepairAttempt:
+    """One more try at a flagged sentence: how it was made, the result, what the editor still found."""
+
+    how: str
+    target_html: str
+    findings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {"how": self.how, "target_html": self.target_html, "findings": list(self.findings)}
+
+
+@dataclass(frozen=True)
+class Repair:
+    """What the editor did about one flagged sentence (`segment`: 0 is the title, as in review).
+
+    `kept` is "first" (no try did better), the `how` of the attempt kept, or "original" when the
+    sentence is shown in the original language."""
+
+    segment: int
+    source_html: str
+    first_html: str
+    first_findings: tuple[str, ...]
+    attempts: tuple[RepairAttempt, ...]
+    kept: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "segment": self.segment,
+            "source_html": self.source_html,
+            "first_html": self.first_html,
+            "first_findings": list(self.first_findings),
+            "attempts": [a.to_json() for a in self.attempts],
+            "kept": self.kept,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Repair:
+        return cls(
+            segment=int(data["segment"]),
+            source_html=str(data["source_html"]),
+            first_html=str(data["first_html"]),
+            first_findings=tuple(str(f) for f in data.get("first_findings", [])),
+            attempts=tuple(
+                RepairAttempt(
+                    str(a["how"]), str(a["target_html"]), tuple(str(f) for f in a.get("findings", []))
+                )
+                for a in data.get("attempts", [])
+            ),
+            kept=str(data["kept"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -179,7 +240,7 @@ class TranslatedBlock:
             "kind": str(self.kind),
             "html": self.html,
             "source_html": self.source_html,
-            "sentences": [[p.source_html, p.target_html] for p in self.sentences],
+            "sentences": [p.to_json() for p in self.sentences],
         }
 
     @classmethod
@@ -190,7 +251,7 @@ class TranslatedBlock:
             kind=BlockKind(str(data["kind"])),
             html=str(data["html"]),
             source_html=str(data["source_html"]),
-            sentences=tuple(SentencePair(str(s), str(t)) for s, t in pairs),
+            sentences=tuple(SentencePair(*(str(part) for part in pair[:3])) for pair in pairs),
         )
 
 
@@ -206,6 +267,7 @@ class Translation:
     title: str
     blocks: tuple[TranslatedBlock, ...]
     pivot_lang: str | None = None
+    repairs: tuple[Repair, ...] = ()
 
     @property
     def key(self) -> str:
@@ -213,3 +275,10 @@ class Translation:
 
     def blocks_json(self) -> str:
         return json.dumps([b.to_json() for b in self.blocks], ensure_ascii=False)
+
+    def repairs_json(self) -> str:
+        return json.dumps([r.to_json() for r in self.repairs], ensure_ascii=False)
+
+    @property
+    def withheld_sentences(self) -> int:
+        return sum(1 for block in self.blocks for pair in block.sentences if pair.withheld)

@@ -1,4 +1,5 @@
-"""The automated editor inside the pipeline: the demo passes, a damaged translation is held."""
+"""The automated editor inside the pipeline: the demo passes, a damaged translation is repaired
+(or, with repairs off and the hold policy, held for a person)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from babelwire.demo.server import DemoSite
 from babelwire.domain import Source
 from babelwire.pipeline.embedded import EmbeddedRunner
 from babelwire.pipeline.report import RunReport
+from babelwire.review.policy import ReviewPolicy
 from babelwire.store import queries
 from babelwire.store.articles import latest_articles
 from babelwire.store.db import Store
@@ -55,7 +57,7 @@ def damage(store: Store) -> int:
         return item.id
 
 
-def test_demo_passes_review_and_a_damaged_translation_is_held(
+def test_demo_passes_review_and_a_damaged_translation_is_repaired_or_held(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     database = f"sqlite:///{tmp_path / 'wire.db'}"
@@ -65,6 +67,7 @@ def test_demo_passes_review_and_a_damaged_translation_is_held(
         target_languages=["en"],
         fetch=FetchSettings(allowed_networks=LOOPBACK_NETWORKS),
     )
+    holding = settings.model_copy(update={"review": ReviewPolicy(repair=False, withheld_sentences="hold")})
     store = Store(database)
     with DemoSite() as site:
         with store.session() as session, session.begin():
@@ -73,7 +76,20 @@ def test_demo_passes_review_and_a_damaged_translation_is_held(
         assert (first.published, first.held, first.failures) == (len(site.articles), 0, [])
 
         item_id = damage(store)
-        second = run_once(settings, store)
+        repaired = run_once(settings, store)
+        assert (repaired.published, repaired.held) == (1, 0)
+        with store.session() as session:
+            translation = queries.translation_from_row(
+                session.scalars(select(TranslationRow).order_by(TranslationRow.key)).first()  # type: ignore[arg-type]
+            )
+        assert translation.repairs and all(r.kept != "first" for r in translation.repairs)
+        for repair in translation.repairs:  # the engine's own translation came back, numbers and all
+            assert not re.search(r"\d", repair.first_html) and re.search(r"\d", repair.source_html)
+        sentences = [p for b in translation.blocks for p in b.sentences if re.search(r"\d", p.source_html)]
+        assert all(re.search(r"\d", p.target_html) or p.withheld for p in sentences)
+
+        assert damage(store) == item_id
+        second = run_once(holding, store)
     assert (second.published, second.held) == (0, 1)
     with store.session() as session:
         assert session.get_one(ItemRow, item_id).status in (ItemStatus.HELD, ItemStatus.REJECTED)

@@ -14,11 +14,14 @@ from babelwire.domain import Document, Page, SentencePair, Source, TranslatedBlo
 from babelwire.errors import BabelwireError
 from babelwire.extract import extract_document
 from babelwire.fetch.pages import HTML_TYPES, page_from_result
-from babelwire.review.editor import Decision, Verdict, context_for, review
+from babelwire.review.editor import Decision, Verdict
 from babelwire.review.policy import ReviewPolicy
+from babelwire.review.repair import Reviewed, review_and_repair
 from babelwire.sources.index_page import HTML_ACCEPT
 from babelwire.sources.poll import Getter
+from babelwire.translate.clauses import clause_halves
 from babelwire.translate.document import translate_document
+from babelwire.translate.engine import TranslationError
 from babelwire.translate.glossary import Glossary, GlossaryEntry
 from babelwire.translate.inline import to_text
 from babelwire.translate.protect import protect
@@ -48,6 +51,12 @@ def document_language(document: Document, source: Source) -> str:
     return language.split("-")[0].lower()
 
 
+def glossary_for(
+    entries: Sequence[GlossaryEntry], source: Source, source_lang: str, target_lang: str
+) -> Glossary:
+    return Glossary.for_pair(entries, source_lang, target_lang, source=(source.name, source.url))
+
+
 def translate_article(
     document: Document,
     source: Source,
@@ -73,7 +82,7 @@ def translate_article(
             ),
         )
         return original, Usage()
-    glossary = Glossary.for_pair(glossary_entries, source_lang, target_lang, source=(source.name, source.url))
+    glossary = glossary_for(glossary_entries, source, source_lang, target_lang)
     return translate_document(document, source_lang, target_lang, translator, glossary=glossary)
 
 
@@ -81,24 +90,44 @@ __all__ = [
     "document_language",
     "extract_document",
     "fetch_page",
+    "glossary_for",
     "review_article",
     "translate_article",
 ]
 
 
 def review_article(
-    document: Document, translation: Translation, policy: ReviewPolicy, translator: Translator
-) -> Verdict:
-    """The automated editor's verdict; with `round_trip`, the reverse pair translates the target back."""
+    document: Document,
+    translation: Translation,
+    policy: ReviewPolicy,
+    translator: Translator,
+    glossary: Glossary | None = None,
+) -> Reviewed:
+    """The automated editor's verdict, after it re-translated what it flagged (review/repair.py).
+
+    With `round_trip`, the reverse pair translates the target back for the round-trip check."""
     if translation.engine == ORIGINAL_ENGINE:
-        return Verdict(Decision.PUBLISH, 1.0, ())
+        return Reviewed(Verdict(Decision.PUBLISH, 1.0, ()), translation)
+    source_lang, target_lang = translation.source_lang, translation.target_lang
     back = None
     if policy.round_trip:
 
         def back(texts: Sequence[str]) -> list[str]:
-            protected = [protect(escape(text, quote=False), translation.target_lang, translation.source_lang)
-                         for text in texts]  # fmt: skip
-            result = translator.translate(protected, translation.target_lang, translation.source_lang)
+            protected = [protect(escape(text, quote=False), target_lang, source_lang) for text in texts]
+            result = translator.translate(protected, target_lang, source_lang)
             return [to_text(html) for html in result.html]
 
-    return review(context_for(document.title, translation, back), policy)
+    def retranslate(source_html: str) -> list[tuple[str, str]]:
+        tries = translator.alternatives(protect(source_html, source_lang, target_lang, glossary),
+                                        source_lang, target_lang)  # fmt: skip
+        halves = clause_halves(source_html, source_lang)
+        if halves:
+            parts = [protect(half, source_lang, target_lang, glossary) for half in halves]
+            try:
+                joined = " ".join(translator.translate(parts, source_lang, target_lang).html)
+                tries.append(("split at a clause", joined))
+            except TranslationError:
+                pass  # the routes failing is the first translation's business, recorded there
+        return tries
+
+    return review_and_repair(document.title, translation, policy, retranslate, back)

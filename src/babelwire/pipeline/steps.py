@@ -205,12 +205,19 @@ def review(store: Store, translator: Translator, settings: Settings, item_id: in
             statuses.append(row.review_status)
             continue
         translation = queries.translation_from_row(row)
-        verdict = stages.review_article(document, translation, settings.review, translator)
+        glossary = stages.glossary_for(settings.glossary, state.source, translation.source_lang, target)
+        reviewed = stages.review_article(document, translation, settings.review, translator, glossary)
+        verdict, repaired = reviewed.verdict, reviewed.translation
         decision, findings = str(verdict.decision), verdict.findings_json()
-        save = partial(
-            queries.save_verdict, key=row.key, decision=decision, score=verdict.score, findings_json=findings
-        )
+        changed = repaired if repaired != translation else None
+        save = partial(queries.save_verdict, key=row.key, decision=decision, score=verdict.score,
+                       findings_json=findings, repaired=changed)  # fmt: skip
         write(store, save)
+        for repair in repaired.repairs:
+            log.info(
+                "item %s %s: %s sentence %d flagged; tried %d other translations, kept %s",
+                item_id, state.url, target, repair.segment, len(repair.attempts), repair.kept,
+            )  # fmt: skip
         if verdict.decision != "publish":
             reasons = "; ".join(verdict.reasons[:3])
             log.warning("item %s %s: %s translation %s (score %.2f): %s", item_id, state.url,

@@ -198,6 +198,8 @@ class TranslationRow(Base):
     review_status: Mapped[str] = mapped_column(String(16), default="pending", server_default="publish")
     review_score: Mapped[float | None] = mapped_column(Float)
     findings_json: Mapped[str | None] = mapped_column(Text)
+    # The editor's repairs of flagged sentences (domain.Repair as JSON), shown in the bilingual view and API.
+    repairs_json: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -15,6 +15,7 @@ from babelwire.domain import (
     Document,
     FeedItem,
     Page,
+    Repair,
     Source,
     SourceKind,
     TranslatedBlock,
@@ -236,12 +237,24 @@ def translation_from_row(row: TranslationRow) -> Translation:
         title=row.title,
         blocks=tuple(TranslatedBlock.from_json(b) for b in json.loads(row.blocks_json)),
         pivot_lang=row.pivot_lang,
+        repairs=tuple(Repair.from_json(r) for r in json.loads(row.repairs_json or "[]")),
     )
 
 
-def save_verdict(session: Session, key: str, decision: str, score: float, findings_json: str) -> None:
+def save_verdict(
+    session: Session,
+    key: str,
+    decision: str,
+    score: float,
+    findings_json: str,
+    repaired: Translation | None = None,
+) -> None:
+    """The editor's verdict; with `repaired`, the sentences it re-translated or withheld and its record."""
     row = session.get_one(TranslationRow, key)
     row.review_status, row.review_score, row.findings_json = decision, score, findings_json
+    if repaired is not None:
+        row.title, row.blocks_json = repaired.title, repaired.blocks_json()
+        row.repairs_json = repaired.repairs_json() if repaired.repairs else None
     row.reviewed_at = datetime.now(UTC)
 
 

@@ -116,6 +116,13 @@ class Router:
         pivot = self._pivot
         if direct or not pivot or pivot in (source_lang, target_lang):
             return direct
+        return self.pivot_routes(source_lang, target_lang)
+
+    def pivot_routes(self, source_lang: str, target_lang: str) -> list[Route]:
+        """Routes through the pivot language even when a direct one exists: another try at a sentence."""
+        pivot = self._pivot
+        if not pivot or pivot in (source_lang, target_lang):
+            return []
         return [
             Route(first.legs + second.legs)
             for first in self._direct(source_lang, pivot)

@@ -80,6 +80,24 @@ class Translator:
         assert last is not None
         raise TranslationError(last.engine, last.reason, "; ".join(failures), retryable=last.retryable)
 
+    def alternatives(self, sentence: Protected, source_lang: str, target_lang: str) -> list[tuple[str, str]]:
+        """Other translations of one sentence, each with how it was made: every direct route and
+        every route through the pivot, each protected and unprotected. For the editor's repairs;
+        a route that fails is skipped (its failure is the first translation's business)."""
+        routes = self.router.routes(source_lang, target_lang)
+        routes += [r for r in self.router.pivot_routes(source_lang, target_lang) if r not in routes]
+        found: list[tuple[str, str]] = []
+        for route in routes:
+            usage = Usage(sentences=1)
+            try:
+                found.append((route.describe(), self._through(route, [sentence], usage)[0]))
+                if sentence.tokens and route_scheme([leg.engine for leg in route.legs]) != UNPROTECTED:
+                    bare = self._restored(route, [sentence], UNPROTECTED, usage)[0]
+                    found.append((f"{route.describe()}, unprotected", bare.html))
+            except TranslationError as exc:
+                log.info("repair: %s failed (%s: %s)", route.describe(), exc.reason, exc.message)
+        return found
+
     def _through(self, route: Route, sentences: Sequence[Protected], usage: Usage) -> list[str]:
         scheme = route_scheme([leg.engine for leg in route.legs])
         results = self._restored(route, sentences, scheme, usage)
