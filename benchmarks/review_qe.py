@@ -7,7 +7,8 @@
   the human MQM score.
 - Seed defects: the seed page's defect classes rebuilt as our own pairs (tests/review/seed_pairs.py):
   how many damaged translations are stopped, and how many correct ones are wrongly held.
-- False holds on human translations: FLORES dev (es-en, ca-en, en-es), which a good editor passes.
+- False holds on human translations: FLORES dev, which a good editor passes: the total over es-en,
+  ca-en, en-es (the long-standing figure), and per direction in all six directions among en, es, ca.
 
 The baseline is the same editor with only the length check enabled, in the same run.
 
@@ -112,19 +113,26 @@ def seeds(policy: ReviewPolicy) -> tuple[str, str]:
     return f"{stopped}/{len(SEED_CASES)}", f"{false_holds}/{len(SEED_CASES)}"
 
 
-def flores_false_holds(policy: ReviewPolicy, limit: int | None) -> str:
+FLORES_FILES = {"en": "eng", "es": "spa", "ca": "cat"}
+FLORES_TOTAL = (("es", "en"), ("ca", "en"), ("en", "es"))  # the total reported since the first run
+FLORES_DIRECTIONS = (*FLORES_TOTAL, ("en", "ca"), ("es", "ca"), ("ca", "es"))
+
+
+def flores_false_holds(policy: ReviewPolicy, limit: int | None) -> tuple[str, dict[str, str]]:
+    """False holds on FLORES: the es-en + ca-en + en-es total, and the rate of each direction."""
     folder = DATA / "flores-dev"
-    lines = {
-        code: (folder / f"flores.{code}").read_text("utf-8").splitlines()[:limit]
-        for code in ("spa", "eng", "cat")
-    }
-    pairs = [("es", "en", "spa", "eng"), ("ca", "en", "cat", "eng"), ("en", "es", "eng", "spa")]
-    held = total = 0
-    for source_lang, target_lang, src, tgt in pairs:
-        for source, target in zip(lines[src], lines[tgt], strict=True):
-            total += 1
-            held += judge(policy, source_lang, target_lang, source, target).decision != Decision.PUBLISH
-    return f"{held / total:.1%} ({held}/{total})"
+    lines = {lang: (folder / f"flores.{code}").read_text("utf-8").splitlines()[:limit]
+             for lang, code in FLORES_FILES.items()}  # fmt: skip
+    held: dict[tuple[str, str], int] = {}
+    for source_lang, target_lang in FLORES_DIRECTIONS:
+        held[source_lang, target_lang] = sum(
+            judge(policy, source_lang, target_lang, source, target).decision != Decision.PUBLISH
+            for source, target in zip(lines[source_lang], lines[target_lang], strict=True)
+        )
+    n = len(lines["en"])
+    total = sum(held[d] for d in FLORES_TOTAL)
+    per_direction = {f"{s}→{t}": f"{count / n:.1%} ({count})" for (s, t), count in held.items()}
+    return f"{total / (n * len(FLORES_TOTAL)):.1%} ({total}/{n * len(FLORES_TOTAL)})", per_direction
 
 
 def main() -> int:
@@ -139,17 +147,24 @@ def main() -> int:
         return 1
     table = Table(title="Automated editor on WMT22 QE dev, seed defects and FLORES")
     for column in ("editor", "CED en-de items", "precision", "recall", "MCC", "MQM en-de ρ", "MQM en-ru ρ",
-                   "seed defects stopped", "seed false holds", "FLORES false holds", "seconds"):  # fmt: skip
+                   "seed defects stopped", "seed false holds", "FLORES false holds (es-en, ca-en, en-es)",
+                   "seconds"):  # fmt: skip
         table.add_column(column, justify="right")
+    directions = Table(title="False holds on FLORES human translations, per direction (share of its lines)")
+    directions.add_column("editor")
+    for source_lang, target_lang in FLORES_DIRECTIONS:
+        directions.add_column(f"{source_lang}→{target_lang}", justify="right")
     for name, policy in (("babelwire editor", EDITOR), ("length ratio only", BASELINE)):
         started = time.perf_counter()
         ced_row = ced(policy, args.limit)
         _, de = mqm(policy, "en-de", args.limit)
         _, ru = mqm(policy, "en-ru", args.limit)
         seed_row = seeds(policy)
-        flores = flores_false_holds(policy, args.limit)
+        flores, per_direction = flores_false_holds(policy, args.limit)
         table.add_row(name, *ced_row, de, ru, *seed_row, flores, f"{time.perf_counter() - started:.0f}")
+        directions.add_row(name, *per_direction.values())
     console.print(table)
+    console.print(directions)
     return 0
 
 
