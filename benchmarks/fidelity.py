@@ -265,11 +265,9 @@ def wire_table(
     for (origin, target), entry in sorted(stats.items()):
         total = totals.setdefault(target, wire.TargetStats())
         for name in ("articles", "translations", "published", "held", "rejected", "failed", "pending",
-                     "sentences", "published_sentences", "published_serious"):  # fmt: skip
+                     "sentences", "published_sentences", "published_serious", "repaired",
+                     "shown_original"):  # fmt: skip
             setattr(total, name, getattr(total, name) + getattr(entry, name))
-        for name in ("repaired", "shown_original"):
-            if getattr(entry, name) is not None:
-                setattr(total, name, (getattr(total, name) or 0) + getattr(entry, name))
         total.holds_by_check.update(entry.holds_by_check)
         total.examples.extend(entry.examples)
         table.add_row(*_wire_row(f"{origin} ({_langs(sites, origin)})", target, entry, verdict_column=False))
@@ -291,8 +289,6 @@ def wire_table(
         + f". Run report: {report.items_found} items found; items published (in at least one language) "
         f"{report.published}, held {report.held}, failed {report.failed}; {seconds:.0f} s."
     )
-    if any(total.repaired is None for total in totals.values()):
-        console.print("note: this store records no repairs / sentences shown in the original ('n/a')")
     for failure in report.failures[:5]:
         console.print(
             f"failure: {failure.stage} {escape(failure.subject)}: {failure.reason}: {escape(failure.message)}"
@@ -318,8 +314,7 @@ def _wire_row(origin: str, target: str, entry: wire.TargetStats, *, verdict_colu
     return [
         origin, target, str(entry.articles), f"{entry.published} ({share:.0%})", str(entry.held),
         str(entry.rejected), str(entry.failed), str(entry.sentences), str(entry.published_serious),
-        "n/a" if entry.repaired is None else str(entry.repaired),
-        "n/a" if entry.shown_original is None else str(entry.shown_original),
+        str(entry.repaired), str(entry.shown_original),
         holds, _pass(ok) if verdict_column else "",
     ]  # fmt: skip
 

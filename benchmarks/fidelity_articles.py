@@ -13,7 +13,6 @@ one feed source per site, `run --once` through the embedded runner, the SSRF gua
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import gzip
 import json
 import logging
@@ -32,7 +31,7 @@ from feedgen.feed import FeedGenerator
 from babelwire.config import Settings
 from babelwire.demo.server import Response, SiteServer
 from babelwire.demo.site import DemoArticle, render_site
-from babelwire.domain import Page, Source
+from babelwire.domain import Page, Source, Translation
 from babelwire.extract import ExtractionError, extract_document
 from babelwire.fetch.encoding import decode_html
 from babelwire.pipeline.embedded import EmbeddedRunner
@@ -249,8 +248,8 @@ class TargetStats:
     sentences: int = 0
     published_sentences: int = 0
     published_serious: int = 0  # published sentences with an error-level or critical finding
-    repaired: int | None = None
-    shown_original: int | None = None
+    repaired: int = 0
+    shown_original: int = 0
     holds_by_check: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
 
@@ -260,44 +259,12 @@ def _findings(row: TranslationRow) -> list[dict[str, Any]]:
     return [f for f in found if isinstance(f, dict)]
 
 
-def _repair_fields(row: TranslationRow, translation: Any) -> list[Any]:
-    """Values of the fields whose name mentions repairs, on the stored row or the domain translation."""
-    names = [c.name for c in TranslationRow.__table__.columns if "repair" in c.name]
-    values = [getattr(row, name) for name in names]
-    if not names and dataclasses.is_dataclass(translation):
-        values = [getattr(translation, f.name) for f in dataclasses.fields(translation) if "repair" in f.name]
-    return values
-
-
-def _shown_flag(pair: Any) -> bool | None:
-    """Whether a sentence is shown in the original language, if SentencePair says so (else None)."""
-    if not dataclasses.is_dataclass(pair):
-        return None
-    for f in dataclasses.fields(pair):
-        value = getattr(pair, f.name)
-        if isinstance(value, bool) and any(w in f.name for w in ("withheld", "original", "untranslated")):
-            return value
-    return None
-
-
-def _optional_count(row: TranslationRow, translation: Any) -> tuple[int | None, int | None, set[int]]:
-    """Sentences repaired and shown in the original, when the store records them (else None), and
-    the review indexes (title 0, then every sentence) of those shown in the original.
-
-    Generic on purpose: it finds the fields being added to translations (issue 11, point 4) by
-    name: a column or field mentioning "repair" (a JSON list or a list: one entry per repair), and
-    a per-sentence flag mentioning "withheld"/"original"/"untranslated".
-    """
-    repaired: int | None = None
-    for value in _repair_fields(row, translation):
-        items = json.loads(value) if isinstance(value, str) else value
-        count = items if isinstance(items, int) else len(items or [])
-        repaired = (repaired or 0) + count
-    flags = [_shown_flag(pair) for block in translation.blocks for pair in block.sentences]
-    if not flags or flags[0] is None:
-        return repaired, None, set()
-    shown = {index for index, flag in enumerate(flags, start=1) if flag}
-    return repaired, len(shown), shown
+def _repairs(translation: Translation) -> tuple[int, set[int]]:
+    """Sentences the editor repaired (a re-translation kept), and the review indexes (title 0,
+    then every sentence) of those shown in the original language instead."""
+    repaired = sum(1 for r in translation.repairs if r.kept not in ("first", "original"))
+    pairs = [pair for block in translation.blocks for pair in block.sentences]
+    return repaired, {index for index, pair in enumerate(pairs, start=1) if pair.withheld}
 
 
 def collect(
@@ -329,11 +296,9 @@ def collect(
                 translation = queries.translation_from_row(row)
                 sentence_count = 1 + sum(len(block.sentences) for block in translation.blocks)
                 entry.sentences += sentence_count
-                repaired, shown_count, shown = _optional_count(row, translation)
-                if repaired is not None:
-                    entry.repaired = (entry.repaired or 0) + repaired
-                if shown_count is not None:
-                    entry.shown_original = (entry.shown_original or 0) + shown_count
+                repaired, shown = _repairs(translation)
+                entry.repaired += repaired
+                entry.shown_original += len(shown)
                 findings = _findings(row)
                 status = row.review_status
                 if status in ReviewStatus.VISIBLE:
