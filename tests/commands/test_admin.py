@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from babelwire.cli import app
@@ -12,14 +11,6 @@ from babelwire.config import Settings
 from babelwire.store.db import Store
 from babelwire.store.models import CredentialRow
 from babelwire.web import auth
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("BABELWIRE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
 
 
 def open_store(tmp_path: Path) -> Store:

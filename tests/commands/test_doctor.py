@@ -14,14 +14,6 @@ from babelwire.translate.engines.apertium import installed_modes
 from tests.doctor.helpers import closed_port, needs_apertium
 
 
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("BABELWIRE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
-
-
 @needs_apertium
 def test_demo_needs_on_this_machine_exit_0(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     if not {"spa-eng", "spa-cat"} <= installed_modes():
