@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from babelwire.domain import BlockKind, TranslatedBlock
+from babelwire.domain import BlockKind, Repair, TranslatedBlock
 from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, ReviewStatus, SourceRow, TranslationRow
 
 
@@ -72,13 +72,20 @@ class PublishedArticle:
     findings: tuple[ReviewFinding, ...] = ()
     updated: datetime | None = None  # when this translation was made or last decided on
     excerpt_only: bool = False  # the source's terms allow the first paragraph and the link only
+    repairs: tuple[Repair, ...] = ()  # what the automated editor re-translated, and what it kept
+
+    @property
+    def excerpt_block(self) -> TranslatedBlock | None:
+        """The first paragraph (else the first block): the excerpt of cards and excerpt-only sources."""
+        for block in self.blocks:
+            if block.kind == BlockKind.PARAGRAPH:
+                return block
+        return self.blocks[0] if self.blocks else None
 
     @property
     def excerpt_html(self) -> str:
-        for block in self.blocks:
-            if block.kind == BlockKind.PARAGRAPH:
-                return block.html
-        return self.blocks[0].html if self.blocks else ""
+        block = self.excerpt_block
+        return block.html if block else ""
 
     @property
     def is_machine_translated(self) -> bool:
@@ -134,6 +141,7 @@ def article_from_row(
         findings=_findings(translation.findings_json),
         updated=translation.reviewed_at or translation.created_at,
         excerpt_only=source.excerpt_only,
+        repairs=tuple(Repair.from_json(r) for r in json.loads(translation.repairs_json or "[]")),
     )
 
 

@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import Row
 
-from babelwire.domain import BlockKind, TranslatedBlock
+from babelwire.domain import BlockKind, Repair, TranslatedBlock
 from babelwire.extract.sanitize import sanitize_inline
 from babelwire.store.models import DocumentRow, ItemRow, SourceRow, TranslationRow
+from babelwire.web.rendering import block_body
 
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 LANGUAGE_PATTERN = LANGUAGE.pattern
@@ -159,21 +160,50 @@ class ArticlePage(BaseModel):
 class SentenceOut(BaseModel):
     segment: int
     source_html: str
-    target_html: str
+    target_html: str = Field(description="The translation; the original itself when `withheld`.")
+    withheld: str | None = Field(
+        default=None,
+        description="What the automated editor found when it withheld this sentence's translation: "
+        "the sentence is published in the original language. Null: the translation is published.",
+    )
     findings: list[FindingOut]
 
 
 class BlockOut(BaseModel):
     kind: str
-    html: str
+    html: str = Field(
+        description="Inline HTML through the sanitizer; a withheld sentence is in the original language, "
+        'in <span class="withheld" lang="..."> with a visible mark.'
+    )
     source_html: str
     sentences: list[SentenceOut]
+
+
+class RepairAttemptOut(BaseModel):
+    how: str = Field(description="How this try was made: another route, the pivot, unprotected, split...")
+    target_html: str = Field(description="The translation this try gave, through the sanitizer.")
+    findings: list[str] = Field(description="What the automated editor still found in it.")
+
+
+class RepairOut(BaseModel):
+    """What the automated editor did about one sentence it flagged."""
+
+    segment: int = Field(description="The sentence, numbered as findings are: 0 is the title.")
+    source_html: str
+    first_html: str = Field(description="The first translation, the one the editor flagged.")
+    first_findings: list[str] = Field(description="What the editor found in the first translation.")
+    attempts: list[RepairAttemptOut]
+    kept: str = Field(
+        description='"first" (no try did better), the `how` of the attempt kept, or "original" '
+        "(the sentence is published in the original language)."
+    )
 
 
 class ArticleDetail(ArticleSummary):
     lead_image: str | None
     blocks: list[BlockOut] = Field(description="Only the first paragraph for excerpt-only sources.")
     review: ReviewOut
+    repairs: list[RepairOut] = Field(description="The editor's repairs of the sentences published here.")
 
 
 class HeldOut(BaseModel):
@@ -209,6 +239,29 @@ def _blocks(translation: TranslationRow) -> list[TranslatedBlock]:
     return [TranslatedBlock.from_json(b) for b in json.loads(translation.blocks_json)]
 
 
+def body(block: TranslatedBlock, translation: TranslationRow) -> str:
+    """The block as the site shows it: sanitized, withheld sentences in the original and marked."""
+    return str(block_body(block, translation.source_lang, translation.target_lang))
+
+
+def _repair(repair: Repair) -> RepairOut:
+    return RepairOut(
+        segment=repair.segment,
+        source_html=sanitize_inline(repair.source_html),
+        first_html=sanitize_inline(repair.first_html),
+        first_findings=list(repair.first_findings),
+        attempts=[
+            RepairAttemptOut(how=a.how, target_html=sanitize_inline(a.target_html), findings=list(a.findings))
+            for a in repair.attempts
+        ],
+        kept=repair.kept,
+    )
+
+
+def _repairs(translation: TranslationRow) -> list[Repair]:
+    return [Repair.from_json(r) for r in json.loads(translation.repairs_json or "[]")]
+
+
 def _summary_fields(row: ArticleRow, base_url: str) -> dict[str, Any]:
     item, document, translation, source = row
     blocks = _blocks(translation)
@@ -230,7 +283,7 @@ def _summary_fields(row: ArticleRow, base_url: str) -> dict[str, Any]:
         "model_version": translation.model_version,
         "machine_translated": translation.engine != "original",
         "excerpt_only": source.excerpt_only,
-        "excerpt_html": sanitize_inline(blocks[first[0]].html) if first else "",
+        "excerpt_html": body(blocks[first[0]], translation) if first else "",
         "url": f"{base_url.rstrip('/')}/{translation.target_lang}/articles/{item.id}",
     }
 
@@ -254,6 +307,7 @@ def article_detail(row: ArticleRow, base_url: str) -> ArticleDetail:
                     segment=segment,
                     source_html=sanitize_inline(pair.source_html),
                     target_html=sanitize_inline(pair.target_html),
+                    withheld=pair.withheld or None,
                     findings=by_segment.get(segment, []),
                 )
             )
@@ -263,7 +317,7 @@ def article_detail(row: ArticleRow, base_url: str) -> ArticleDetail:
             blocks.append(
                 BlockOut(
                     kind=str(block.kind),
-                    html=sanitize_inline(block.html),
+                    html=body(block, translation),
                     source_html=sanitize_inline(block.source_html),
                     sentences=sentences,
                 )
@@ -274,8 +328,13 @@ def article_detail(row: ArticleRow, base_url: str) -> ArticleDetail:
         reviewed_at=translation.reviewed_at,
         findings=[f for f in findings if f.segment in shown],
     )
+    repairs = [_repair(r) for r in _repairs(translation) if r.segment in shown]
     return ArticleDetail(
-        **_summary_fields(row, base_url), lead_image=document.lead_image, blocks=blocks, review=review
+        **_summary_fields(row, base_url),
+        lead_image=document.lead_image,
+        blocks=blocks,
+        review=review,
+        repairs=repairs,
     )
 
 

@@ -27,7 +27,7 @@ from babelwire.domain import BlockKind, TranslatedBlock
 from babelwire.store.articles import PublishedArticle, get_feed_source, latest_articles
 from babelwire.web.deps import AppSettings, DbSession, check_language
 from babelwire.web.jsonfeed import render_json_feed
-from babelwire.web.rendering import BLOCK_TAGS, inline_html, language_name
+from babelwire.web.rendering import BLOCK_TAGS, block_body, language_name, withheld_count
 
 router = APIRouter()
 
@@ -96,7 +96,7 @@ def make_entries(site_url: str, articles: list[PublishedArticle]) -> list[Entry]
             Entry(
                 article=article,
                 url=article_url(site_url, article),
-                html=article_html(article, excerpt_only=article.excerpt_only),
+                html=article_html(article, excerpt_only=article.excerpt_only, site_url=site_url),
                 author=article.author or article.source_name,
                 published=published,
                 updated=max(stamp for stamp in changes if stamp is not None),
@@ -128,26 +128,42 @@ def notice_html(article: PublishedArticle) -> Markup:
     )  # fmt: skip
 
 
-def blocks_html(blocks: tuple[TranslatedBlock, ...]) -> Markup:
-    """Blocks as HTML, through the same allow-list as the pages; list items grouped into lists."""
+def blocks_html(article: PublishedArticle) -> Markup:
+    """Blocks as HTML, through the same allow-list as the pages; list items grouped into lists.
+    A sentence the editor withheld is in the original language, marked (rendering.block_body)."""
     parts: list[Markup] = []
     in_list = False
-    for block in blocks:
+    for block in article.blocks:
         if (block.kind == BlockKind.LIST_ITEM) != in_list:
             in_list = not in_list
             parts.append(Markup("<ul>") if in_list else Markup("</ul>"))
         tag = Markup(BLOCK_TAGS.get(block.kind, "p"))  # noqa: S704 - a constant of ours
-        html = Markup("<{0}>{1}</{0}>").format(tag, inline_html(block.html))
+        html = Markup("<{0}>{1}</{0}>").format(
+            tag, block_body(block, article.source_language, article.language)
+        )
         parts.append(Markup("<figure>{}</figure>").format(html) if tag == "figcaption" else html)
     if in_list:
         parts.append(Markup("</ul>"))
     return Markup("").join(parts)
 
 
-def article_html(article: PublishedArticle, *, excerpt_only: bool = False) -> str:
+def withheld_note(article: PublishedArticle, blocks: list[TranslatedBlock], site_url: str) -> Markup:
+    """After the body: how many sentences are in the original language, and where to see why."""
+    count = withheld_count(blocks)
+    if not count:
+        return Markup("")
+    href = f"{article_url(site_url, article)}/bilingual"
+    return Markup(
+        "<p><em>{} sentence(s) shown in the original language: the automated editor withheld their "
+        'translation. <a href="{}">Original and translation, sentence by sentence</a>.</em></p>'
+    ).format(count, href)
+
+
+def article_html(article: PublishedArticle, *, excerpt_only: bool = False, site_url: str = "") -> str:
     """Notice, then the body; for excerpt-only sources the first paragraph and a link on instead."""
     if not excerpt_only:
-        return xml_text(str(notice_html(article) + blocks_html(article.blocks)))
+        body = blocks_html(article) + withheld_note(article, list(article.blocks), site_url)
+        return xml_text(str(notice_html(article) + body))
     href = safe_href(article.original_url)
     more = (
         Markup('<p><a href="{}" rel="noopener noreferrer">Read the full article at {}</a></p>').format(
@@ -156,8 +172,12 @@ def article_html(article: PublishedArticle, *, excerpt_only: bool = False) -> st
         if href
         else Markup("")
     )
-    first = Markup("<p>{}</p>").format(inline_html(article.excerpt_html))
-    return xml_text(str(notice_html(article) + first + more))
+    block = article.excerpt_block
+    first = Markup("<p>{}</p>").format(
+        block_body(block, article.source_language, article.language) if block else ""
+    )
+    note = withheld_note(article, [block] if block else [], site_url)
+    return xml_text(str(notice_html(article) + first + note + more))
 
 
 class ViaLink(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped

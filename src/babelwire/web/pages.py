@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import escape
 
 from babelwire.config import Settings
-from babelwire.domain import BlockKind
+from babelwire.domain import BlockKind, Repair
 from babelwire.store.articles import (
     SEVERITIES,
     PublishedArticle,
@@ -30,7 +30,7 @@ from babelwire.store.articles import (
 )
 from babelwire.store.search import search_articles
 from babelwire.web.deps import AppSettings, DbSession, check_language, render
-from babelwire.web.rendering import optional_function
+from babelwire.web.rendering import optional_function, withheld_count
 
 PAGE_SIZE = 20
 MAX_QUERY = 200
@@ -41,7 +41,9 @@ PageNumber = Annotated[int, Query(ge=1, le=10_000)]
 
 @dataclass(frozen=True)
 class SentenceRow:
-    """One line of the bilingual view; `index` is the review's segment number (None: not reviewed)."""
+    """One line of the bilingual view; `index` is the review's segment number (None: not reviewed).
+
+    `withheld`: what the editor found when it kept the original instead; `repair`: what it tried."""
 
     index: int | None
     kind: str
@@ -49,6 +51,8 @@ class SentenceRow:
     target_html: str
     findings: tuple[ReviewFinding, ...]
     block_start: bool
+    withheld: str = ""
+    repair: Repair | None = None
 
 
 def page_count(total: int, page: int) -> int:
@@ -73,9 +77,11 @@ def sentence_rows(article: PublishedArticle) -> tuple[list[SentenceRow], list[Re
     by_segment: dict[int, list[ReviewFinding]] = defaultdict(list)
     for finding in article.findings:
         by_segment[finding.segment].append(finding)
+    repairs = {repair.segment: repair for repair in article.repairs}
     title = SentenceRow(
-        0, "title", escape(article.original_title), escape(article.title), tuple(by_segment.pop(0, ())), True
-    )
+        0, "title", escape(article.original_title), escape(article.title), tuple(by_segment.pop(0, ())), True,
+        repair=repairs.get(0),
+    )  # fmt: skip
     rows, index = [title], 1
     shown = _excerpt_block(article) if article.excerpt_only else None
     for number, block in enumerate(article.blocks):
@@ -88,7 +94,7 @@ def sentence_rows(article: PublishedArticle) -> tuple[list[SentenceRow], list[Re
             found = tuple(by_segment.pop(index, ()))  # popped even when hidden: not "general" either
             if visible:
                 rows.append(SentenceRow(index, str(block.kind), pair.source_html, pair.target_html,
-                                        found, position == 0))  # fmt: skip
+                                        found, position == 0, pair.withheld, repairs.get(index)))  # fmt: skip
             index += 1
     if article.excerpt_only:  # what was found in the part not shown is not shown either
         by_segment = defaultdict(list, {k: v for k, v in by_segment.items() if k < 0})
@@ -148,6 +154,7 @@ def article(
         code for code in published_languages(session, article_id, settings.target_languages) if code != lang
     ]
     flagged = len({f.segment for f in found.findings if f.segment >= 0 and f.severity != "info"})
+    shown = [found.excerpt_block] if found.excerpt_only and found.excerpt_block else list(found.blocks)
     return render(
         request,
         "article.html",
@@ -155,6 +162,7 @@ def article(
         article=found,
         other_languages=others,
         flagged=flagged,
+        withheld=withheld_count(shown),
         jsonld=_jsonld(found, settings),
         alternates=alternates(settings, lang, f"articles/{article_id}", others),
     )
@@ -188,6 +196,7 @@ def bilingual(
         rows=rows,
         general=general,
         flagged=sum(1 for row in rows if row.findings),
+        withheld=sum(1 for row in rows if row.withheld),
         alternates=links,
     )
 

@@ -1,6 +1,8 @@
 """Jinja2 environment. Foreign text is never marked safe as it is: block HTML goes through
 the extract/ allow-list again on the way out (engines are third parties too), and a foreign
-URL becomes an href only when it is http(s).
+URL becomes an href only when it is http(s). `block_body` is how every page, feed and the API
+write a translated block: a sentence the automated editor withheld is shown in the original
+language, marked as such.
 
 UI strings go through `_()` / `_n()`, which pick the catalog from the page's `lang`
 (see i18n.py); dates are written the same way.
@@ -20,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from babelwire.domain import BlockKind
+from babelwire.domain import BlockKind, SentencePair, TranslatedBlock
 from babelwire.extract.sanitize import sanitize_inline
 from babelwire.web import i18n
 
@@ -45,6 +47,35 @@ BLOCK_TAGS = {
 
 def inline_html(fragment: str) -> Markup:
     return Markup(sanitize_inline(fragment))  # noqa: S704 - sanitized by the allow-list just above
+
+
+WITHHELD_TITLE = "Translation withheld by the automated editor: {finding}"
+WITHHELD_MARK = "[original]"
+
+
+def withheld_html(pair: SentencePair, source_lang: str, lang: str) -> Markup:
+    """A withheld sentence: the original, sanitized, in a marked span in its own language, then a
+    visible mark in the reader's language (the span's title says what the editor found)."""
+    title = i18n.translate(lang, WITHHELD_TITLE, finding=pair.withheld)
+    mark = i18n.translate(lang, WITHHELD_MARK)
+    return Markup(
+        '<span class="withheld" lang="{}" title="{}">{}</span> <small class="withheld-mark">{}</small>'
+    ).format(source_lang, title, inline_html(pair.source_html), mark)
+
+
+def block_body(block: TranslatedBlock, source_lang: str, lang: str) -> Markup:
+    """A translated block's inline HTML, sanitized. A block with a withheld sentence is rebuilt from
+    its sentences (each through the allow-list), the withheld ones in the original, marked."""
+    if not any(pair.withheld for pair in block.sentences):
+        return inline_html(block.html)
+    return Markup(" ").join(
+        withheld_html(pair, source_lang, lang) if pair.withheld else inline_html(pair.target_html)
+        for pair in block.sentences
+    )
+
+
+def withheld_count(blocks: tuple[TranslatedBlock, ...] | list[TranslatedBlock]) -> int:
+    return sum(1 for block in blocks for pair in block.sentences if pair.withheld)
 
 
 def format_date(value: datetime | None) -> str:
@@ -78,6 +109,12 @@ def ngettext(context: Context, singular: str, plural: str, count: int, /, **valu
 @pass_context
 def decimal(context: Context, value: float, places: int = 2) -> str:
     return i18n.format_decimal(_lang(context), value, places)
+
+
+@pass_context
+def page_block_body(context: Context, block: TranslatedBlock | None, source_lang: str) -> Markup:
+    """`block_body` in the page's language; nothing for no block."""
+    return block_body(block, source_lang, _lang(context)) if block is not None else Markup("")
 
 
 def safe_url(value: str | None) -> str:
@@ -137,6 +174,7 @@ def make_environment() -> Environment:
     env.filters["isodate"] = iso_date
     env.filters["language_name"] = language_name
     env.globals["block_tag"] = lambda kind: BLOCK_TAGS.get(BlockKind(kind), "p")
+    env.globals["block_body"] = page_block_body
     env.globals["_"] = gettext
     env.globals["_n"] = ngettext
     env.globals["feed_links"] = feed_links
