@@ -234,10 +234,12 @@ PARAPHRASES: dict[str, Paraphrases] = {
                     "el l' un al del pel els als dels pels uns aquest aquell cada seu nou per gran millor"
                 ),
                 word_set("a al als on allà aquí amunt avall endavant enrere dins fora"),
-                word_set("de d'"),
+                # "cap del servei", "cap de la policia": the head of something singular; "none of" takes
+                # a plural ("cap de les", "cap d'ells", "cap dels" stays a cue: "cap dels assistents").
+                word_set("de d' del"),
                 word_set(
-                    "nosaltres vosaltres ells elles ell ella els les la l' aquests aquestes aquells aquelles"
-                    " tots totes mi tu vostès"
+                    "nosaltres vosaltres ells elles els les aquests aquestes aquells aquelles"
+                    " tots totes vostès"
                 ),
             ),
         ),
