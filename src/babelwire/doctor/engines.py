@@ -1,16 +1,17 @@
 """Engines behind HTTP (APY, LibreTranslate, DeepL, OpenAI-compatible) and CTranslate2 models on disk.
 
-Each HTTP engine is asked one cheap question with its own client, so the URL, key and headers
-are exactly those translation uses: APY `GET /listPairs`, LibreTranslate `GET /languages`, DeepL
-`GET /v2/usage` (it checks the key), an OpenAI-compatible server `GET /models`. The doctor builds
-these engines with one attempt and short timeouts (needs.with_short_timeouts).
+Each HTTP engine is asked one cheap question with its own client (`HttpEngine.probe()`), so the
+URL, key and headers are exactly those translation uses: APY `GET /listPairs`, LibreTranslate
+`GET /languages`, DeepL `GET /v2/usage` (it checks the key), an OpenAI-compatible server
+`GET /models`. The doctor builds these engines with one attempt and short timeouts
+(needs.with_short_timeouts).
 """
 
 from __future__ import annotations
 
 import importlib.util
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from babelwire.doctor.needs import Pair
 from babelwire.doctor.result import CheckResult, failed, passed
@@ -18,44 +19,7 @@ from babelwire.translate.engine import Engine, TranslationError
 from babelwire.translate.engines.http import HttpEngine
 
 if TYPE_CHECKING:
-    from babelwire.translate.engines.openai import OpenAIEngine
-
-
-def probe(engine: HttpEngine) -> str:
-    """Ask the server its cheapest question, bypassing the engine's cache; what it answered.
-
-    Raises TranslationError (the engine's own mapping of transport and HTTP failures).
-    """
-    from babelwire.translate.engines.apertium_apy import ApertiumApyEngine
-    from babelwire.translate.engines.deepl import DeepLEngine
-    from babelwire.translate.engines.libretranslate import LibreTranslateEngine
-    from babelwire.translate.engines.openai import OpenAIEngine
-
-    if isinstance(engine, ApertiumApyEngine):
-        return f"{len(engine._load_pairs())} pairs"
-    if isinstance(engine, LibreTranslateEngine):
-        return f"{len(engine._load_languages())} languages"
-    if isinstance(engine, DeepLEngine):
-        usage = engine._json(engine._request("GET", "/v2/usage"))
-        if not isinstance(usage, dict):
-            raise engine._bad_response("GET /v2/usage: expected {character_count, character_limit}", usage)
-        used, limit = usage.get("character_count", "?"), usage.get("character_limit", "?")
-        return f"key accepted, {used} of {limit} characters used this period"
-    if isinstance(engine, OpenAIEngine):
-        return _openai_models(engine)
-    return f"{type(engine).__name__}: no probe known"
-
-
-def _openai_models(engine: OpenAIEngine) -> str:
-    payload: Any = engine._json(engine._request("GET", "/models"))
-    data = payload.get("data") if isinstance(payload, dict) else None
-    if not isinstance(data, list):
-        raise engine._bad_response("GET /models: expected {data: [{id}]}", payload)
-    served = [str(item.get("id")) for item in data if isinstance(item, dict)]
-    if served and engine.model not in served:
-        listed = ", ".join(served[:5])
-        raise engine._error("model_missing", f"model {engine.model!r} is not served (it serves {listed})")
-    return f"model {engine.model} served"
+    pass
 
 
 def http_fix(name: str, kind: str, error: TranslationError, url: str) -> str:
@@ -79,7 +43,7 @@ def check_http_engine(name: str, kind: str, engine: Engine) -> CheckResult:
         kind_fix = f"check kind in [engine_options.{name}]"
         return failed(label, f"{type(engine).__name__} is not an HTTP engine", kind_fix)
     try:
-        answer = probe(engine)
+        answer = engine.probe()
     except TranslationError as exc:
         fix = http_fix(name, kind, exc, engine.url)
         return failed(label, f"{engine.url}: unreachable or refused: {exc.message}", fix)
@@ -101,7 +65,7 @@ def check_ctranslate2(name: str, engine: Engine, pairs: Sequence[Pair]) -> Check
     found: list[str] = []
     missing: list[str] = []
     for source, target in pairs:
-        path = engine._lookup(source, target)
+        path = engine.model_path(source, target)
         if path is None:
             missing.append(f"{source}-{target}")
         else:

@@ -45,6 +45,9 @@ class ApertiumApyEngine(HttpEngine):
         """The modes ("spa-eng", ...) the server has installed (asked once, then cached)."""
         return self._cached("pairs", self._load_pairs)
 
+    def probe(self) -> str:
+        return f"{len(self._load_pairs())} pairs"
+
     def _load_pairs(self) -> frozenset[str]:
         payload = self._json(self._request("GET", "/listPairs"))
         data = payload.get("responseData") if isinstance(payload, dict) else None

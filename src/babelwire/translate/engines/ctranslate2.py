@@ -203,10 +203,10 @@ class CTranslate2Engine:
     # -- the Engine protocol -------------------------------------------------------------------
 
     def supports(self, source_lang: str, target_lang: str) -> bool:
-        return self._lookup(source_lang, target_lang) is not None
+        return self.model_path(source_lang, target_lang) is not None
 
     def model_version(self, source_lang: str, target_lang: str) -> str:
-        path = self._lookup(source_lang, target_lang)
+        path = self.model_path(source_lang, target_lang)
         if path is None:
             return "ctranslate2"
         try:
@@ -215,7 +215,7 @@ class CTranslate2Engine:
             return f"ctranslate2:{path.name}"
 
     def translate(self, segments: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
-        path = self._lookup(source_lang, target_lang)
+        path = self.model_path(source_lang, target_lang)
         if path is None:
             raise self._unsupported(source_lang, target_lang)
         loaded = self._load(path)
@@ -264,7 +264,7 @@ class CTranslate2Engine:
         named = self.models_dir / value
         return named if named.is_dir() else self.models_dir / value.replace("/", "--")
 
-    def _lookup(self, source_lang: str, target_lang: str) -> Path | None:
+    def model_path(self, source_lang: str, target_lang: str) -> Path | None:
         """Which model directory serves a pair: `models[pair]`, `models["*"]`, then installed models."""
         pair = f"{source_lang}-{target_lang}"
         if pair in self.models:

@@ -71,6 +71,14 @@ class DeepLEngine(HttpEngine):
         """DeepL's codes for `kind` "source" or "target" (asked once, then cached)."""
         return self._cached(f"languages:{kind}", lambda: self._load_languages(kind))
 
+    def probe(self) -> str:
+        """`GET /v2/usage`: checks the key, and says how much of the period's quota is used."""
+        usage = self._json(self._request("GET", "/v2/usage"))
+        if not isinstance(usage, dict):
+            raise self._bad_response("GET /v2/usage: expected {character_count, character_limit}", usage)
+        used, limit = usage.get("character_count", "?"), usage.get("character_limit", "?")
+        return f"key accepted, {used} of {limit} characters used this period"
+
     def _load_languages(self, kind: str) -> frozenset[str]:
         payload = self._json(self._request("GET", "/v2/languages", params={"type": kind}))
         if not isinstance(payload, list) or not all(

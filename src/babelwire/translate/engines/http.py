@@ -168,6 +168,14 @@ class HttpEngine:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def probe(self) -> str:
+        """Ask the server its cheapest question, bypassing any cache; a short line of what it said.
+
+        For `babelwire doctor`. Raises TranslationError (the engine's own mapping of transport and
+        HTTP failures). Each engine asks what proves the URL, the key and the headers translation uses.
+        """
+        raise self._error("no_probe", f"{type(self).__name__} has no probe")
+
     def _error(self, reason: str, message: str, *, retryable: bool = False) -> TranslationError:
         return TranslationError(self.name, reason, one_line(message, 400), retryable=retryable)
 

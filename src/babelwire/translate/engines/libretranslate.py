@@ -39,6 +39,9 @@ class LibreTranslateEngine(HttpEngine):
         """Source code -> target codes the server can translate to (asked once, then cached)."""
         return self._cached("languages", self._load_languages)
 
+    def probe(self) -> str:
+        return f"{len(self._load_languages())} languages"
+
     def _load_languages(self) -> dict[str, frozenset[str]]:
         payload = self._json(self._request("GET", "/languages"))
         if not isinstance(payload, list) or not all(

@@ -119,6 +119,18 @@ class OpenAIEngine(HttpEngine):
         """The configured model name: stable, unlike per-deployment fingerprints."""
         return self.model
 
+    def probe(self) -> str:
+        """`GET /models`: the server answers and serves the configured model."""
+        payload: Any = self._json(self._request("GET", "/models"))
+        data = payload.get("data") if isinstance(payload, dict) else None
+        if not isinstance(data, list):
+            raise self._bad_response("GET /models: expected {data: [{id}]}", payload)
+        served = [str(item.get("id")) for item in data if isinstance(item, dict)]
+        if served and self.model not in served:
+            listed = ", ".join(served[:5])
+            raise self._error("model_missing", f"model {self.model!r} is not served (it serves {listed})")
+        return f"model {self.model} served"
+
     def translate(self, segments: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
         if not self.supports(source_lang, target_lang):
             raise self._error(
