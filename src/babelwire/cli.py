@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from babelwire.commands import admin, held, models, sources
-from babelwire.commands.common import console, setup_logging
+from babelwire.commands.common import CONFIG_ENV, console, setup_logging
 from babelwire.commands.demo import demo_command
 from babelwire.commands.doctor import doctor_command
 from babelwire.commands.extract_cli import extract_cli
@@ -21,7 +21,6 @@ from babelwire.commands.serve import serve_command
 from babelwire.commands.stats import stats_command
 from babelwire.commands.translate import translate_command
 from babelwire.commands.worker import worker_command
-from babelwire.config import CONFIG_ENV
 
 app = typer.Typer(
     name="babelwire",

@@ -24,7 +24,7 @@ from babelwire.review.policy import ReviewPolicy
 from babelwire.translate.glossary import GlossaryEntry
 from babelwire.web.websettings import WebSettings
 
-CONFIG_ENV = "BABELWIRE_CONFIG"
+CONFIG_ENV = "BABELWIRE_CONFIG"  # the same name as commands/common.py's
 DEFAULT_CONFIG_FILE = "babelwire.toml"
 
 

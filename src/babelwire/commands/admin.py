@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from babelwire.commands.common import console, fail, open_settings, open_store
-from babelwire.web import auth
 
 app = typer.Typer(help="Admin access to the web: the admin password and API tokens.", no_args_is_help=True)
 
@@ -21,6 +20,8 @@ def set_password(
     ] = False,
 ) -> None:
     """Set (or change) the password of the /admin pages; changing it logs every admin out."""
+    from babelwire.web import auth
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -39,6 +40,8 @@ def create_token(
     name: Annotated[str, typer.Argument(help="What the token is for, e.g. 'newsroom-bot'.")],
 ) -> None:
     """Create an API token for writes to /api/v1; it is printed once and cannot be shown again."""
+    from babelwire.web import auth
+
     store = open_store(open_settings())
     try:
         with store.session() as session, session.begin():
@@ -52,6 +55,8 @@ def create_token(
 @app.command("revoke-token")
 def revoke_token(name: Annotated[str, typer.Argument(help="The token's name.")]) -> None:
     """Revoke an API token at once."""
+    from babelwire.web import auth
+
     store = open_store(open_settings())
     with store.session() as session, session.begin():
         revoked = auth.revoke_token(session, name)
@@ -63,6 +68,8 @@ def revoke_token(name: Annotated[str, typer.Argument(help="The token's name.")])
 @app.command("tokens")
 def list_tokens() -> None:
     """List API tokens: names and use, never the secrets."""
+    from babelwire.web import auth
+
     store = open_store(open_settings())
     with store.session() as session:
         rows = auth.list_tokens(session)

@@ -1,15 +1,23 @@
-"""What every command shares: settings, the store, logging, and one-line errors."""
+"""What every command shares: settings, the store, logging, and one-line errors.
+
+Command modules import only typer, rich and the standard library at module level, and what a
+command needs inside the command: `babelwire --help` must not load pydantic, SQLAlchemy,
+trafilatura or FastAPI (tests/commands/test_startup.py checks which modules it loads).
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
 
-from babelwire.config import Settings, load_settings
-from babelwire.store.db import Store
+if TYPE_CHECKING:
+    from babelwire.config import Settings
+    from babelwire.store.db import Store
+
+CONFIG_ENV = "BABELWIRE_CONFIG"  # also read by config.py; here so the CLI can set it without pydantic
 
 console = Console()
 err_console = Console(stderr=True)
@@ -22,6 +30,8 @@ def fail(message: str, fix: str | None = None) -> typer.Exit:
 
 
 def setup_logging(verbose: bool) -> None:
+    from rich.logging import RichHandler
+
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(name)s: %(message)s",
@@ -36,6 +46,8 @@ def setup_logging(verbose: bool) -> None:
 
 
 def open_settings() -> Settings:
+    from babelwire.config import load_settings
+
     try:
         return load_settings()
     except Exception as exc:
@@ -43,6 +55,8 @@ def open_settings() -> Settings:
 
 
 def open_store(settings: Settings) -> Store:
+    from babelwire.store.db import Store
+
     try:
         return Store.from_settings(settings)
     except Exception as exc:

@@ -9,13 +9,6 @@ from typing import Annotated
 import typer
 
 from babelwire.commands.common import console, fail, open_settings
-from babelwire.commands.run import print_report, run_pipeline_once
-from babelwire.commands.serve import check_port_free, serve_site
-from babelwire.demo.server import DemoSite
-from babelwire.domain import Source
-from babelwire.store import queries
-from babelwire.store.db import Store
-from babelwire.translate.registry import get_engine
 
 
 def demo_command(
@@ -26,6 +19,14 @@ def demo_command(
     ] = Path("data/demo"),
 ) -> None:
     """Serve the demo news site on 127.0.0.1, translate it all, and serve the translated site."""
+    from babelwire.commands.run import print_report, run_pipeline_once
+    from babelwire.commands.serve import check_port_free, serve_site
+    from babelwire.demo.server import DemoSite
+    from babelwire.domain import Source
+    from babelwire.store import queries
+    from babelwire.store.db import Store
+    from babelwire.translate.registry import get_engine
+
     settings = open_settings().model_copy(update={"data_dir": data_dir, "database_url": None})
     if serve:
         check_port_free("127.0.0.1", port)

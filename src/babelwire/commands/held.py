@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from babelwire.commands.common import console, fail, open_settings, open_store
-from babelwire.store.held import decide_held, held_translations
 
 SHOWN = ("warning", "error", "critical")
 app = typer.Typer(help="Translations held by the automated editor: list, release, reject.")
@@ -20,6 +19,8 @@ def list_held(
     include_rejected: Annotated[bool, typer.Option("--all", help="Also list rejected translations.")] = False,
 ) -> None:
     """List held translations with the findings that stopped them."""
+    from babelwire.store.held import held_translations
+
     if ctx.invoked_subcommand is not None:
         return
     store = open_store(open_settings())
@@ -44,6 +45,8 @@ def list_held(
 
 
 def _decide(item: int, language: str, *, release: bool) -> None:
+    from babelwire.store.held import decide_held
+
     store = open_store(open_settings())
     with store.session() as session, session.begin():
         decided = decide_held(session, item, language, release=release)

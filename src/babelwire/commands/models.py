@@ -9,7 +9,6 @@ import typer
 from rich.table import Column, Table
 
 from babelwire.commands.common import console, fail, open_settings
-from babelwire.translate.models import ModelError, list_models, pull_model
 
 app = typer.Typer(help="Download and list local CTranslate2 translation models.", no_args_is_help=True)
 
@@ -52,6 +51,8 @@ def pull(
     ] = None,
 ) -> None:
     """Download a CTranslate2 model (with its SentencePiece model) and record what it translates."""
+    from babelwire.translate.models import ModelError, pull_model
+
     directory = _models_dir(models_dir)
     pair_list = [pair.strip() for pair in (pairs or "").split(",") if pair.strip()]
     try:
@@ -67,6 +68,8 @@ def pull(
 @app.command("list")
 def list_installed(models_dir: ModelsDir = None) -> None:
     """Show the installed models, their kind, language pairs, size and origin."""
+    from babelwire.translate.models import list_models
+
     directory = _models_dir(models_dir)
     models = list_models(directory)
     if not models:

@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 
 from babelwire.commands.common import fail, open_settings
-from babelwire.review.editor import review
-from babelwire.review.findings import ReviewContext, SegmentPair
 
 
 def review_command(
@@ -21,6 +19,9 @@ def review_command(
 
     Each line is reviewed on its own, with the [review] policy of the configuration.
     """
+    from babelwire.review.editor import review
+    from babelwire.review.findings import ReviewContext, SegmentPair
+
     policy = open_settings().review
     for number, line in enumerate(sys.stdin, 1):
         if not line.strip():

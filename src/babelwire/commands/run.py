@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from babelwire.commands.common import console, open_settings, open_store
-from babelwire.config import Settings
-from babelwire.pipeline.embedded import EmbeddedRunner
-from babelwire.pipeline.progress import RichReporter
-from babelwire.pipeline.report import RunReport
-from babelwire.store import queries
-from babelwire.store.db import Store
+
+if TYPE_CHECKING:
+    from babelwire.config import Settings
+    from babelwire.pipeline.report import RunReport
+    from babelwire.store.db import Store
 
 
 def run_command(
@@ -27,6 +26,8 @@ def run_command(
     Without --once it keeps running: each source is polled when due (adaptive intervals, backoff
     on errors), and items pushed by WebSub hubs are processed within seconds.
     """
+    from babelwire.pipeline.embedded import EmbeddedRunner
+
     settings = open_settings()
     store = open_store(settings)
     if once:
@@ -47,6 +48,9 @@ def run_command(
 
 
 def run_pipeline_once(settings: Settings, store: Store, *, force: bool = False) -> RunReport:
+    from babelwire.pipeline.embedded import EmbeddedRunner
+    from babelwire.pipeline.progress import RichReporter
+
     with RichReporter() as reporter:
         runner = EmbeddedRunner(settings, store, reporter)
         try:
@@ -71,6 +75,8 @@ def print_report(report: RunReport) -> None:
 
 def status_command() -> None:
     """Show how many items are at each stage, and the latest failures with their reasons."""
+    from babelwire.store import queries
+
     store = open_store(open_settings())
     with store.session() as session:
         counts = queries.status_counts(session)

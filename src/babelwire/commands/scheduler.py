@@ -7,7 +7,6 @@ import threading
 from types import FrameType
 
 from babelwire.commands.common import console
-from babelwire.commands.worker import open_distributed_settings
 
 
 def scheduler_command() -> None:
@@ -18,6 +17,8 @@ def scheduler_command() -> None:
     after the current tick. Nothing is lost by stopping it: what is due is
     recomputed from the store when it starts again.
     """
+    from babelwire.commands.worker import open_distributed_settings
+
     settings = open_distributed_settings()
     # Imported here: the scheduler loads Celery, which other commands do not need.
     from babelwire.pipeline.distributed.scheduler import run_scheduler

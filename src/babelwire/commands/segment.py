@@ -8,8 +8,6 @@ from typing import Annotated
 
 import typer
 
-from babelwire.translate.segmenter import split_sentences
-
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
@@ -28,6 +26,8 @@ def segment_command(
     Blank lines in the input separate paragraphs. A sentence that spans several input lines
     is printed on one line, its whitespace collapsed, so the output stays one sentence a line.
     """
+    from babelwire.translate.segmenter import split_sentences
+
     paragraphs = [p for p in _PARAGRAPH_BREAK.split(sys.stdin.read()) if p.strip()]
     for number, paragraph in enumerate(paragraphs):
         if number:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import errno
 import socket
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
 
 from babelwire.commands.common import console, fail, open_settings, open_store
-from babelwire.config import Settings
-from babelwire.store.db import Store
-from babelwire.web.app import create_app
+
+if TYPE_CHECKING:
+    from babelwire.config import Settings
+    from babelwire.store.db import Store
 
 
 def serve_command(
@@ -39,6 +39,10 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def serve_site(settings: Settings, store: Store, *, host: str, port: int) -> None:
+    import uvicorn
+
+    from babelwire.web.app import create_app
+
     check_port_free(host, port)
     app = create_app(settings, store)
     console.print(f"[bold green]Serving the translated site at http://{host}:{port}/[/]  (Ctrl-C stops)")

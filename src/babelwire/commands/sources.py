@@ -6,23 +6,18 @@ import asyncio
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from babelwire.commands.common import console, fail, open_settings, open_store
-from babelwire.config import Settings
-from babelwire.domain import Source, SourceKind
-from babelwire.fetch.errors import FetchError
-from babelwire.fetch.fetcher import open_fetcher
-from babelwire.sources.discover import Discovery, discover
-from babelwire.sources.errors import SourceError
-from babelwire.sources.index_page import compile_link_pattern
-from babelwire.sources.opml import parse_opml, render_opml
-from babelwire.sources.urls import host_of
-from babelwire.store import queries
-from babelwire.store.models import SourceRow
+
+if TYPE_CHECKING:
+    from babelwire.config import Settings
+    from babelwire.sources.discover import Discovery
+    from babelwire.store.models import SourceRow
+
 
 app = typer.Typer(help="Manage the news sources babelwire watches.", no_args_is_help=True)
 
@@ -51,6 +46,12 @@ def add_source(
     ] = None,
 ) -> None:
     """Add a source to watch (or update it). With --kind auto the site is asked what it offers."""
+    from babelwire.domain import Source, SourceKind
+    from babelwire.sources.errors import SourceError
+    from babelwire.sources.index_page import compile_link_pattern
+    from babelwire.sources.urls import host_of
+    from babelwire.store import queries
+
     if not url.startswith(("http://", "https://")) or not host_of(url):
         raise fail(f"{url!r} is not an http(s) URL", "give the full URL, e.g. https://example.org/rss.xml")
     if link_pattern is not None:
@@ -81,6 +82,11 @@ def add_source(
 
 
 def _discover(settings: Settings, url: str, name: str | None, language: str | None) -> Discovery:
+    from babelwire.fetch.errors import FetchError
+    from babelwire.fetch.fetcher import open_fetcher
+    from babelwire.sources.discover import discover
+    from babelwire.sources.errors import SourceError
+
     async def run() -> Discovery:
         async with open_fetcher(settings.fetch) as fetcher:
             return await discover(fetcher, url, name=name, language=language)
@@ -99,6 +105,8 @@ def _discover(settings: Settings, url: str, name: str | None, language: str | No
 @app.command("list")
 def list_sources() -> None:
     """Show every source: kind, state (and why it is disabled), errors, next poll and interval."""
+    from babelwire.store import queries
+
     settings = open_settings()
     store = open_store(settings)
     table = Table(
@@ -120,6 +128,8 @@ def list_sources() -> None:
 @app.command("enable")
 def enable_source(source_id: Annotated[int, typer.Argument(help="The id `sources list` shows.")]) -> None:
     """Switch a source back on: its error count and disabled reason are reset, it is polled next run."""
+    from babelwire.store.models import SourceRow
+
     store = open_store(open_settings())
     with store.session() as session, session.begin():
         row = _row(session.get(SourceRow, source_id), source_id)
@@ -133,6 +143,8 @@ def disable_source(
     reason: Annotated[str | None, typer.Option(help="Why, shown by `sources list`.")] = None,
 ) -> None:
     """Stop polling a source (its articles stay published)."""
+    from babelwire.store.models import SourceRow
+
     store = open_store(open_settings())
     with store.session() as session, session.begin():
         row = _row(session.get(SourceRow, source_id), source_id)
@@ -164,6 +176,10 @@ def _duration(seconds: int) -> str:
 @app.command("import")
 def import_opml(path: Annotated[Path, typer.Argument(help="OPML file exported from a feed reader.")]) -> None:
     """Import the feeds of an OPML file."""
+    from babelwire.sources.errors import SourceError
+    from babelwire.sources.opml import parse_opml
+    from babelwire.store import queries
+
     try:
         sources = parse_opml(path.read_bytes())
     except OSError as exc:
@@ -182,6 +198,9 @@ def export_opml(
     path: Annotated[Path | None, typer.Argument(help="Where to write the OPML; default: stdout.")] = None,
 ) -> None:
     """Export every source as OPML 2.0."""
+    from babelwire.sources.opml import render_opml
+    from babelwire.store import queries
+
     store = open_store(open_settings())
     with store.session() as session:
         data = render_opml([queries.source_from_row(row) for row in queries.list_sources(session)])

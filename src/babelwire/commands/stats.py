@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from rich.table import Table
-from sqlalchemy import func, select
 
 from babelwire.commands.common import console, open_settings, open_store
-from babelwire.store import queries
-from babelwire.store.models import SourceRow, TranslationRow
-from babelwire.translate.memory import memory_stats
 
 
 def stats_command() -> None:
     """Items per stage, translations per engine and language, translation-memory hits and misses."""
+    from sqlalchemy import func, select
+
+    from babelwire.store import queries
+    from babelwire.store.models import SourceRow, TranslationRow
+    from babelwire.translate.memory import memory_stats
+
     store = open_store(open_settings())
     with store.session() as session:
         sources = session.scalar(select(func.count()).select_from(SourceRow)) or 0

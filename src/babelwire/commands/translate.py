@@ -9,20 +9,14 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from html import escape
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from babelwire.domain import Block
+
 from babelwire.commands.common import err_console, fail, open_settings, open_store
-from babelwire.domain import Block, BlockKind, Document
-from babelwire.extract.sanitize import sanitize_inline
-from babelwire.translate.document import translate_document
-from babelwire.translate.engine import TranslationError
-from babelwire.translate.glossary import Glossary
-from babelwire.translate.inline import to_text
-from babelwire.translate.memory import InMemoryMemory, Memory, StoreMemory
-from babelwire.translate.router import Router
-from babelwire.translate.translator import Translator
 
 
 class InputFormat(StrEnum):
@@ -47,6 +41,15 @@ def translate_command(
     ] = True,
 ) -> None:
     """Translate stdin to stdout. Paragraphs are separated by blank lines (or see --lines)."""
+    from babelwire.domain import Document
+    from babelwire.translate.document import translate_document
+    from babelwire.translate.engine import TranslationError
+    from babelwire.translate.glossary import Glossary
+    from babelwire.translate.inline import to_text
+    from babelwire.translate.memory import InMemoryMemory, Memory, StoreMemory
+    from babelwire.translate.router import Router
+    from babelwire.translate.translator import Translator
+
     settings = open_settings()
     if engine_name:
         settings = settings.model_copy(update={"engines": {"*": [engine_name]}, "pivot_language": None})
@@ -86,5 +89,9 @@ def translate_command(
 
 
 def _block(paragraph: str, input_format: InputFormat) -> Block:
+    from babelwire.domain import Block, BlockKind
+    from babelwire.extract.sanitize import sanitize_inline
+    from babelwire.translate.inline import to_text
+
     html = sanitize_inline(paragraph) if input_format == InputFormat.html else escape(paragraph, quote=False)
     return Block(BlockKind.PARAGRAPH, html, to_text(html))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from babelwire.commands.common import fail, open_settings
-from babelwire.config import Settings
-from babelwire.pipeline.distributed.broker import QUEUES, BrokerUnreachableError, parse_queues, ping
+from babelwire.pipeline.distributed.queues import QUEUES
+
+if TYPE_CHECKING:
+    from babelwire.config import Settings
 
 
 class PoolKind(StrEnum):
@@ -21,6 +23,8 @@ class PoolKind(StrEnum):
 
 def open_distributed_settings() -> Settings:
     """The settings, refusing (one line, with the fix) unless the mode is distributed and Redis answers."""
+    from babelwire.pipeline.distributed.broker import BrokerUnreachableError, ping
+
     settings = open_settings()
     if settings.mode != "distributed":
         raise fail(
@@ -80,6 +84,8 @@ def worker_command(
     done, so Redis gives it to another worker after
     distributed.visibility_timeout seconds; running a task twice is harmless.
     """
+    from babelwire.pipeline.distributed.broker import parse_queues
+
     settings = open_distributed_settings()
     try:
         chosen = parse_queues(queues)

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit, urlunsplit
 import redis
 
 from babelwire.errors import BabelwireError
+from babelwire.pipeline.distributed.queues import QUEUES
 
-# One queue per kind of work, in pipeline order; a task "babelwire.<queue>_…" goes to <queue>.
-QUEUES: tuple[str, ...] = ("poll", "fetch", "extract", "translate", "review", "publish")
+__all__ = ["QUEUES"]  # re-exported: the rest of the distributed runner reads it from here
 UNACKED_KEY = "unacked"  # kombu's Redis transport default (unacked_key)
 TASK_PREFIX = "babelwire."
 
