@@ -193,6 +193,11 @@ class Settings(BaseSettings):
         )
         return [chosen] if isinstance(chosen, str) else list(chosen)
 
+    def engine_names(self) -> list[str]:
+        """Every engine name the configuration chooses anywhere ([engines] and default_engine), once each."""
+        chosen = [*self.engines.values(), self.default_engine]
+        return list(dict.fromkeys(n for c in chosen for n in ([c] if isinstance(c, str) else c)))
+
     def engine_for(self, source_lang: str, target_lang: str) -> str:
         """The first engine configured for a pair."""
         return self.engines_for(source_lang, target_lang)[0]

@@ -255,6 +255,11 @@ class TranslatedBlock:
         )
 
 
+def repairs_from_json(text: str | None) -> tuple[Repair, ...]:
+    """The stored `repairs_json` of a translation (None: the editor repaired nothing)."""
+    return tuple(Repair.from_json(r) for r in json.loads(text or "[]"))
+
+
 @dataclass(frozen=True)
 class Translation:
     """A document in one target language, with the engine that made it (provenance is published)."""

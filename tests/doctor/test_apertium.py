@@ -12,11 +12,10 @@ from babelwire.doctor import all_ok, run_doctor
 from babelwire.doctor.apertium import (
     check_command,
     check_deformatter,
-    debian_version,
     pair_fix,
     pair_fix_from,
 )
-from babelwire.translate.engines.apertium import ApertiumEngine, installed_modes
+from babelwire.translate.engines.apertium import ApertiumEngine, debian_version, installed_modes
 from tests.doctor.helpers import doctor_settings, fake_apertium, line, needs_apertium
 
 

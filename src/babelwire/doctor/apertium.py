@@ -11,25 +11,13 @@ import shutil
 import subprocess
 
 from babelwire.doctor.result import CheckResult, failed, passed
-from babelwire.translate.engines.apertium import ISO3, ApertiumEngine, transfuse_installed
-
-
-def debian_version(package: str) -> str | None:
-    """The installed version of a Debian package, or None (not installed, or no dpkg here)."""
-    try:
-        out = subprocess.run(
-            ["dpkg-query", "-W", "-f=${Status} ${Version}", package],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    status, _, version = out.stdout.partition(" ok installed ")  # "install ok installed 3.8.3-1"
-    if out.returncode != 0 or status != "install" or not version.strip():
-        return None
-    return version.strip()
+from babelwire.translate.engines.apertium import (
+    ISO3,
+    ApertiumEngine,
+    debian_version,
+    mode_packages,
+    transfuse_installed,
+)
 
 
 @functools.cache
@@ -50,7 +38,7 @@ def pair_packages(source_lang: str, target_lang: str) -> list[str] | None:
     src, tgt = ISO3.get(source_lang), ISO3.get(target_lang)
     if not src or not tgt:
         return None
-    return [f"apertium-{src}-{tgt}", f"apertium-{tgt}-{src}"]
+    return list(mode_packages(f"{src}-{tgt}"))
 
 
 def pair_fix(source_lang: str, target_lang: str, *, on_server: bool = False) -> str:

@@ -54,13 +54,8 @@ def candidate_engines(settings: Settings, pairs: Iterable[Pair]) -> list[str]:
 def with_short_timeouts(settings: Settings, timeout: float = 5.0) -> Settings:
     """The settings with HTTP engines told to give up fast: one attempt, a few seconds."""
     options = {name: dict(values) for name, values in settings.engine_options.items()}
-    for name in _all_names(settings):
+    for name in settings.engine_names():
         if engine_kind(settings, name) in HTTP_KINDS:
             table = options.setdefault(name, {})
             table.update({"timeout": timeout, "connect_timeout": min(timeout, 2.0), "attempts": 1})
     return settings.model_copy(update={"engine_options": options})
-
-
-def _all_names(settings: Settings) -> list[str]:
-    chosen = [*settings.engines.values(), settings.default_engine]
-    return list(dict.fromkeys(n for c in chosen for n in ([c] if isinstance(c, str) else c)))

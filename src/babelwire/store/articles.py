@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from babelwire.domain import BlockKind, Repair, TranslatedBlock
+from babelwire.domain import BlockKind, Repair, TranslatedBlock, repairs_from_json
 from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, ReviewStatus, SourceRow, TranslationRow
 
 
@@ -141,7 +141,7 @@ def article_from_row(
         findings=_findings(translation.findings_json),
         updated=translation.reviewed_at or translation.created_at,
         excerpt_only=source.excerpt_only,
-        repairs=tuple(Repair.from_json(r) for r in json.loads(translation.repairs_json or "[]")),
+        repairs=repairs_from_json(translation.repairs_json),
     )
 
 

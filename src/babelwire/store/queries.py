@@ -15,11 +15,11 @@ from babelwire.domain import (
     Document,
     FeedItem,
     Page,
-    Repair,
     Source,
     SourceKind,
     TranslatedBlock,
     Translation,
+    repairs_from_json,
 )
 from babelwire.store.models import (
     DocumentRow,
@@ -237,7 +237,7 @@ def translation_from_row(row: TranslationRow) -> Translation:
         title=row.title,
         blocks=tuple(TranslatedBlock.from_json(b) for b in json.loads(row.blocks_json)),
         pivot_lang=row.pivot_lang,
-        repairs=tuple(Repair.from_json(r) for r in json.loads(row.repairs_json or "[]")),
+        repairs=repairs_from_json(row.repairs_json),
     )
 
 

@@ -56,13 +56,10 @@ class Protected:
         if not self.tokens:
             rendered = self.html
         else:
-            rendered = _PLACEHOLDER.sub(lambda m: self._rendered(self._index(m), scheme), self.html)
+            rendered = _PLACEHOLDER.sub(lambda m: self._rendered(int(m.group(1)), scheme), self.html)
         if markup == "html":
             return rendered
         return " ".join(to_text(rendered).split())
-
-    def _index(self, match: re.Match[str]) -> int:
-        return int(match.group(1))
 
     def _rendered(self, index: int, scheme: Scheme) -> str:
         token = self.tokens[index]

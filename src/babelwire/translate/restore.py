@@ -56,7 +56,7 @@ def restore(output: str, protected: Protected, scheme: Scheme, markup: str = "ht
     """`output` of an engine sent `protected.render(scheme, markup)`, with every token put back."""
     html = output if markup == "html" else escape(output, quote=False)
     if not protected.tokens:
-        return Restored(_strip_stray_tags(html, protected) if markup == "html" else html)
+        return Restored(_strip_stray_tags(html) if markup == "html" else html)
     broken: list[str] = []
     missing: list[str] = []
     html = _put_back_placeholders(html, protected, scheme, missing, broken)
@@ -179,6 +179,6 @@ def _digits(number: str) -> str:
     return re.sub(r"\D", "", number)
 
 
-def _strip_stray_tags(html: str, protected: Protected) -> str:
+def _strip_stray_tags(html: str) -> str:
     """Without tokens there is nothing to put back; a stray `<var>` an engine made up goes."""
     return html if "<var" not in html.lower() else _TAG_PLACEHOLDER.sub("", html)

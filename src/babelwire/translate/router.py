@@ -69,9 +69,7 @@ class Router:
     @classmethod
     def from_settings(cls, settings: Settings, factory: EngineFactory = get_engine) -> Router:
         options = {name: dict(values) for name, values in settings.engine_options.items()}
-        names = {n for chosen in [*settings.engines.values(), settings.default_engine]
-                 for n in ([chosen] if isinstance(chosen, str) else chosen)}  # fmt: skip
-        for name in names | set(options):
+        for name in set(settings.engine_names()) | set(options):
             engine_options = options.setdefault(name, {})
             if engine_options.get("kind", name) == "ctranslate2":  # models live in the data directory
                 engine_options.setdefault("models_dir", str(settings.data_dir / "models"))
@@ -112,11 +110,7 @@ class Router:
         return routes
 
     def routes(self, source_lang: str, target_lang: str) -> list[Route]:
-        direct = self._direct(source_lang, target_lang)
-        pivot = self._pivot
-        if direct or not pivot or pivot in (source_lang, target_lang):
-            return direct
-        return self.pivot_routes(source_lang, target_lang)
+        return self._direct(source_lang, target_lang) or self.pivot_routes(source_lang, target_lang)
 
     def pivot_routes(self, source_lang: str, target_lang: str) -> list[Route]:
         """Routes through the pivot language even when a direct one exists: another try at a sentence."""

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import Row
 
-from babelwire.domain import BlockKind, Repair, TranslatedBlock
+from babelwire.domain import BlockKind, Repair, TranslatedBlock, repairs_from_json
 from babelwire.extract.sanitize import sanitize_inline
 from babelwire.store.models import DocumentRow, ItemRow, SourceRow, TranslationRow
 from babelwire.web.rendering import block_body
@@ -258,10 +258,6 @@ def _repair(repair: Repair) -> RepairOut:
     )
 
 
-def _repairs(translation: TranslationRow) -> list[Repair]:
-    return [Repair.from_json(r) for r in json.loads(translation.repairs_json or "[]")]
-
-
 def _summary_fields(row: ArticleRow, base_url: str) -> dict[str, Any]:
     item, document, translation, source = row
     blocks = _blocks(translation)
@@ -328,7 +324,7 @@ def article_detail(row: ArticleRow, base_url: str) -> ArticleDetail:
         reviewed_at=translation.reviewed_at,
         findings=[f for f in findings if f.segment in shown],
     )
-    repairs = [_repair(r) for r in _repairs(translation) if r.segment in shown]
+    repairs = [_repair(r) for r in repairs_from_json(translation.repairs_json) if r.segment in shown]
     return ArticleDetail(
         **_summary_fields(row, base_url),
         lead_image=document.lead_image,

@@ -75,19 +75,38 @@ def deformatter_environment(deformatter: Deformatter) -> dict[str, str]:
     return {**os.environ, "APERTIUM_TRANSFUSE": "yes" if deformatter == "transfuse" else "no"}
 
 
+def debian_version(package: str) -> str | None:
+    """The installed version of a Debian package, or None (not installed, or no dpkg here)."""
+    try:
+        out = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status} ${Version}", package],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    status, _, version = out.stdout.partition(" ok installed ")  # "install ok installed 3.8.3-1"
+    if out.returncode != 0 or status != "install" or not version.strip():
+        return None
+    return version.strip()
+
+
+def mode_packages(mode: str) -> tuple[str, str]:
+    """The Debian packages that may hold a mode: one package serves both directions, named in
+    either order (`apertium-eng-spa` has spa-eng and eng-spa)."""
+    src, tgt = mode.split("-")[:2]
+    return f"apertium-{src}-{tgt}", f"apertium-{tgt}-{src}"
+
+
 @functools.cache
 def package_version(mode: str) -> str:
     """Version of the Debian package providing the pair, e.g. "apertium-eng-spa 0.8.1-2"."""
-    src, tgt = mode.split("-")[:2]
-    for package in (f"apertium-{src}-{tgt}", f"apertium-{tgt}-{src}"):
-        try:
-            out = subprocess.run(
-                ["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True, check=False
-            )
-        except OSError:
-            break
-        if out.returncode == 0 and out.stdout.strip():
-            return f"{package} {out.stdout.strip()}"
+    for package in mode_packages(mode):
+        version = debian_version(package)
+        if version:
+            return f"{package} {version}"
     return mode
 
 
