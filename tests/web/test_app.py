@@ -88,7 +88,8 @@ def test_missing_things_are_404_pages(client: TestClient, path: str) -> None:
 
 
 def test_a_malformed_article_id_is_refused(client: TestClient) -> None:
-    assert client.get("/en/articles/abc").status_code == 422  # FastAPI's validation: not an integer
+    response = client.get("/en/articles/abc")  # not an integer: names no page
+    assert response.status_code == 404 and "text/html" in response.headers["content-type"]
 
 
 def test_healthz(client: TestClient) -> None:

@@ -1,18 +1,19 @@
-"""The FastAPI app: one router per concern, security headers, static files, errors as pages."""
+"""The FastAPI app: one router per concern, security headers, validators and HEAD, errors as pages."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from babelwire.config import Settings
 from babelwire.store.db import Store
-from babelwire.web import admin, api, feeds, metrics, pages, sitemap, websub
-from babelwire.web.deps import DbSession, render
+from babelwire.web import admin, api, errors, feeds, metrics, pages, sitemap, websub, wellknown
+from babelwire.web.conditional import ConditionalGetMiddleware
+from babelwire.web.deps import DbSession
 from babelwire.web.rendering import make_environment
 from babelwire.web.security import SecurityHeadersMiddleware
 
@@ -24,7 +25,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store or Store.from_settings(settings)
     app.state.templates = make_environment()
-    app.add_middleware(SecurityHeadersMiddleware)
+    https = settings.base_url.startswith("https://")
+    app.add_middleware(SecurityHeadersMiddleware, hsts_max_age=settings.web.hsts_max_age if https else 0)
+    app.add_middleware(ConditionalGetMiddleware)  # outermost: its 304s and HEADs carry the security headers
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     languages = settings.target_languages
 
@@ -43,12 +46,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(feeds.router)
     app.include_router(sitemap.router)
     app.include_router(websub.router)  # hubs call back here: no session, no CSRF
+    app.include_router(wellknown.router)
     app.include_router(pages.router)
-
-    @app.exception_handler(HTTPException)
-    async def error_page(request: Request, exc: HTTPException) -> HTMLResponse:
-        lang = request.url.path.strip("/").split("/")[0]
-        return render(request, "error.html", status=exc.status_code,
-                      lang=lang if lang in languages else languages[0], message=str(exc.detail))  # fmt: skip
-
+    errors.register(app)  # after api.register: the API's own APIError handler stays the more specific one
     return app

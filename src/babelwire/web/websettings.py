@@ -36,6 +36,11 @@ class WebSettings(BaseModel):
         default=5, ge=1, description="Failed admin logins allowed per client address within login_window."
     )
     login_window: int = Field(default=300, ge=1, description="Seconds over which failed logins are counted.")
+    hsts_max_age: int = Field(
+        default=31_536_000,
+        ge=0,
+        description="Strict-Transport-Security max-age when base_url is https (a year); 0: no HSTS.",
+    )
 
     @field_validator("metrics_allow")
     @classmethod

@@ -29,7 +29,7 @@ from tests.conftest import LOOPBACK_NETWORKS
 from tests.web.browsing import bound_socket, serve_app
 
 LANGUAGES = ["en", "es", "ca"]
-ADMIN_PASSWORD = "conformance-password"  # noqa: S105 - a test store's
+ADMIN_PASSWORD = "conformance-password"
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,9 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> DemoStore:
     store = Store(settings.resolved_database_url)
     with DemoSite() as site:
         with store.session() as session, session.begin():
-            queries.upsert_source(session, Source(name="El Diario del Puerto (RSS)", url=site.rss_url, language="es"))
-            queries.upsert_source(session, Source(name="El Diario del Puerto (Atom)", url=site.atom_url, language="es"))
+            for kind, url in (("RSS", site.rss_url), ("Atom", site.atom_url)):
+                source = Source(name=f"El Diario del Puerto ({kind})", url=url, language="es")
+                queries.upsert_source(session, source)
         runner = EmbeddedRunner(settings, store)
         with ThreadPoolExecutor(1) as pool:  # Playwright's sync API may own this thread's loop
             report = pool.submit(asyncio.run, runner.run_once(force_poll=True)).result()
