@@ -153,7 +153,19 @@ def test_article_filters(wire: Wire, query: str, expected: list[str]) -> None:
     assert [a["id"] for a in response.json()["items"]] == [getattr(wire, name) for name in expected]
 
 
-@pytest.mark.parametrize("query", ["lang=fr", "limit=0", "limit=1000", "since=yesterday", "offset=-1"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "lang=fr",
+        "limit=0",
+        "limit=1000",
+        "since=yesterday",
+        "offset=-1",
+        "until=0.5",  # seconds since 1970 are not an RFC 3339 date-time
+        "since=2025-01-12",
+        f"source={2**63}",
+    ],
+)
 def test_article_filters_are_validated(wire: Wire, query: str) -> None:
     response = wire.client.get("/api/v1/articles?" + query)
     assert response.status_code in (404, 422)
@@ -308,8 +320,24 @@ def test_search_through_the_api(wire: Wire) -> None:
     page = wire.client.get("/api/v1/articles", params={"q": "Title 3"}).json()
     assert page["total"] == 1 and [a["id"] for a in page["items"]] == [wire.excerpt]
     assert wire.client.get("/api/v1/articles", params={"q": "zzzz"}).json()["items"] == []
-    combined = wire.client.get(f"/api/v1/articles?q=x&source={wire.diario}")
-    assert combined.status_code == 400 and "q cannot be combined" in combined.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=sentence", ["excerpt", "published"]),
+        ("q=sentence&source={diario}", ["published"]),
+        ("q=sentence&since=2025-01-12T00:00:00Z", ["excerpt"]),
+        ("q=sentence&until=2025-01-12T00:00:00Z", ["published"]),
+        ("q=sentence&source={diario}&since=2025-01-12T00:00:00Z", []),
+    ],
+)
+def test_search_combines_with_the_other_filters(wire: Wire, query: str, expected: list[str]) -> None:
+    response = wire.client.get("/api/v1/articles?" + query.format(diario=wire.diario))
+    assert response.status_code == 200, response.text
+    page = response.json()
+    assert [a["id"] for a in page["items"]] == [getattr(wire, name) for name in expected]
+    assert page["total"] == len(expected)
 
 
 def test_api_on_the_real_pipeline(site_settings: Settings, published_store: Store) -> None:
@@ -323,3 +351,86 @@ def test_api_on_the_real_pipeline(site_settings: Settings, published_store: Stor
     assert all(s["source_html"] and s["target_html"] for b in detail["blocks"] for s in b["sentences"])
     flagged = {f["segment"] for f in detail["review"]["findings"]}
     assert flagged <= {-1, 0, *segments}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/api/v1/sources", "GET, HEAD, POST"),
+        ("DELETE", "/api/v1/sources/1", "PATCH"),
+        ("TRACE", "/api/v1/held", "GET, HEAD"),
+        ("OPTIONS", "/api/v1/articles/1", "GET, HEAD"),
+        ("GET", "/api/v1/held/1/release", "POST"),
+    ],
+)
+def test_undeclared_methods_are_405_with_allow(wire: Wire, method: str, path: str, allow: str) -> None:
+    response = wire.client.request(method, path)
+    assert response.status_code == 405 and response.headers["allow"] == allow
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT"])
+def test_unknown_api_paths_stay_json_404s(wire: Wire, method: str) -> None:
+    response = wire.client.request(method, "/api/v1/no/such/thing")
+    assert response.status_code == 404 and "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        {"method": "POST", "url": "/api/v1/sources", "content": b"\xff\xfe not utf-8"},
+        {
+            "method": "POST",
+            "url": "/api/v1/sources",
+            "content": b"{not json",
+            "headers": {"content-type": "application/json"},
+        },
+        {"method": "POST", "url": "/api/v1/sources", "json": {"url": 5}},
+        {"method": "PATCH", "url": "/api/v1/sources/1", "json": {"excerpt_only": "yes"}},
+        {"method": "POST", "url": "/api/v1/held/abc/release?lang=en"},
+    ],
+)
+def test_the_token_is_checked_before_the_body(wire: Wire, call: dict[str, object]) -> None:
+    response = wire.client.request(**call)  # type: ignore[arg-type]
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_a_body_that_is_not_utf8_is_a_documented_400(wire: Wire) -> None:
+    headers = {**wire.auth(), "content-type": "application/json"}
+    response = wire.client.post("/api/v1/sources", content=b'{"url": "\xff"}', headers=headers)
+    assert response.status_code == 400 and "detail" in response.json()
+    schema = wire.client.get("/api/v1/openapi.json").json()
+    for method, path in (("post", "/api/v1/sources"), ("patch", "/api/v1/sources/{source_id}")):
+        assert {"400", "401", "404", "422"} <= set(schema["paths"][path][method]["responses"])
+    assert "409" in schema["paths"]["/api/v1/sources"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", None])
+def test_booleans_are_strict(wire: Wire, value: object) -> None:
+    response = wire.client.patch(
+        f"/api/v1/sources/{wire.diario}", json={"excerpt_only": value}, headers=wire.auth()
+    )
+    assert response.status_code == (200 if value is None else 422), response.text
+
+
+@pytest.mark.parametrize("path", [f"/api/v1/held/{2**80}/release?lang=en", "/api/v1/held/0/reject?lang=en"])
+def test_out_of_range_ids_are_422_not_500(wire: Wire, path: str) -> None:
+    assert wire.client.post(path, headers=wire.auth()).status_code == 422
+    assert wire.client.get(f"/api/v1/articles/{2**63}").status_code == 422
+
+
+def test_schema_constraints_are_what_is_accepted(wire: Wire) -> None:
+    """The schema's patterns and lengths are the validators' own: each side of them answers so."""
+    schema = wire.client.get("/api/v1/openapi.json").json()["components"]["schemas"]["SourceCreate"]
+    url = schema["properties"]["url"]
+    assert url["maxLength"] == 2000 and url["pattern"].startswith("^[Hh][Tt][Tt][Pp]")
+    name = schema["properties"]["name"]["anyOf"][0]
+    assert (name["minLength"], name["pattern"]) == (1, "\\S")
+    post = {"url": "HTTP://127.0.0.1:8080/feed?x=1", "name": " Local  feed ", "language": "PT-BR"}
+    created = wire.client.post("/api/v1/sources", json=post, headers=wire.auth())
+    assert created.status_code == 201, created.text
+    assert (created.json()["name"], created.json()["language"]) == ("Local feed", "pt-BR")
+    for patch in ({"name": ""}, {"name": " "}, {"language": "e"}, {"url": "http://x.example/"}):
+        response = wire.client.patch(f"/api/v1/sources/{wire.diario}", json=patch, headers=wire.auth())
+        assert response.status_code == 422, (patch, response.text)

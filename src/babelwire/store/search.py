@@ -12,7 +12,18 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, Integer, String, bindparam, column, func, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    bindparam,
+    column,
+    false,
+    func,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from babelwire.store.articles import PublishedArticle, article_from_row, newest_first, published_query
@@ -60,6 +71,12 @@ def _matches(session: Session, language: str, terms: list[str]) -> ColumnElement
         .where(literal_column("translations_fts").op("MATCH")(bindparam("fts_query", match)))
     )
     return TranslationRow.key.in_(hits)
+
+
+def matching(session: Session, language: str, query: str) -> ColumnElement[bool]:
+    """A filter for published_query: every word of `query` is in the translation (none: nothing)."""
+    terms = search_terms(query)
+    return _matches(session, language, terms) if terms else false()
 
 
 def search_articles(

@@ -20,7 +20,7 @@ from babelwire.store.held import decide_held, held_translations
 from babelwire.store.models import SourceRow
 from babelwire.web import auth
 from babelwire.web.api import add_source, patch_source
-from babelwire.web.api_models import SourceCreate, SourcePatch
+from babelwire.web.api_models import SourceCreate, SourcePatch, form_text
 from babelwire.web.deps import DbSession, render
 from babelwire.web.rendering import TEMPLATES
 
@@ -175,7 +175,10 @@ def create_source(
     form = {"url": url, "name": name, "language": language, "excerpt_only": excerpt_only}
     try:
         row = add_source(
-            session, SourceCreate(url=url, name=name, language=language, excerpt_only=excerpt_only)
+            session,
+            SourceCreate(
+                url=url.strip(), name=form_text(name), language=form_text(language), excerpt_only=excerpt_only
+            ),
         )
     except ValidationError as exc:
         return _sources_page(request, session, status=400, errors=_errors(exc), form=form)
@@ -209,7 +212,9 @@ def edit_source(
 ) -> Response:
     row = _get_source(session, source_id)
     try:
-        patch = SourcePatch(name=name, language=language, enabled=enabled, excerpt_only=excerpt_only)
+        patch = SourcePatch(
+            name=name, language=form_text(language), enabled=enabled, excerpt_only=excerpt_only
+        )
     except ValidationError as exc:
         return page(request, "source.html", status=400, source=row, errors=_errors(exc))
     patch_source(row, patch)

@@ -3,7 +3,8 @@
 Reads of published things are public; everything else needs `Authorization: Bearer <token>`
 (`babelwire admin create-token`). Held translations count as "everything else": the editor
 stopped them, so they are not public until a person releases them. Errors are JSON
-(`{"detail": ...}`), never the site's HTML error page.
+(`{"detail": ...}`), never the site's HTML error page; every status a route gives is in its
+OpenAPI responses (api_http.py has the token, error and method rules).
 """
 
 from __future__ import annotations
@@ -12,75 +13,53 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
-from babelwire.store.articles import published_query
+from babelwire.store.articles import newest_first, published_query
 from babelwire.store.held import HeldTranslation, decide_held, held_translations
 from babelwire.store.models import DocumentRow, ItemRow, SourceRow, TranslationRow
-from babelwire.web import auth
+from babelwire.store.search import matching
+from babelwire.web.api_http import (
+    BAD_BODY,
+    MAX_ID,
+    NOT_FOUND,
+    PREFIX,
+    UNAUTHORIZED,
+    APIError,
+    Token,
+    TokenFirstRoute,
+    api_error,
+    problem,
+    unmatched,
+)
 from babelwire.web.api_models import (
-    LANGUAGE_PATTERN,
     ArticleDetail,
     ArticlePage,
     HeldOut,
-    Problem,
+    LanguageCode,
     SourceCreate,
     SourceOut,
     SourcePatch,
+    Timestamp,
     article_detail,
     article_summary,
 )
 from babelwire.web.deps import AppSettings, DbSession, render
 
-PREFIX = "/api/v1"
 MAX_PAGE = 100
 ArticleSelect = Select[ItemRow, DocumentRow, TranslationRow, SourceRow]
-
-bearer = HTTPBearer(auto_error=False, description="A token from `babelwire admin create-token NAME`.")
-router = APIRouter(prefix=PREFIX, tags=["api"], responses={404: {"model": Problem}})
-ERRORS_401: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem, "description": "No token, or a wrong one."}
-}
-
-
-class APIError(HTTPException):
-    """An HTTP error the API answers as JSON (the site answers other errors with a page)."""
-
-
-async def api_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-
-
-def require_token(
-    session: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> str:
-    """The name of a valid API token, or 401 with a WWW-Authenticate challenge."""
-    if credentials is None:
-        raise APIError(
-            401,
-            "this needs an API token: Authorization: Bearer <token>",
-            headers={"WWW-Authenticate": 'Bearer realm="babelwire"'},
-        )
-    name = auth.verify_token(session, credentials.credentials)
-    if name is None:
-        raise APIError(
-            401,
-            "invalid or revoked API token",
-            headers={"WWW-Authenticate": 'Bearer realm="babelwire", error="invalid_token"'},
-        )
-    session.commit()  # last_used_at
-    return name
-
-
-Token = Annotated[str, Depends(require_token)]
+router = APIRouter(prefix=PREFIX, tags=["api"], route_class=TokenFirstRoute, responses=NOT_FOUND)
+# Ids are bounded in the schema: a larger one is a 422 there, never an overflow in the database.
+ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
+SourceId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Lang = Annotated[str | None, Query(max_length=12, description="Target language; default: the site's first.")]
 
 
 def _language(settings: Settings, lang: str | None) -> str:
@@ -101,8 +80,15 @@ def _published_at() -> Any:
 
 
 def _filtered(
-    language: str, source: int | None, since: datetime | None, until: datetime | None
+    session: Session,
+    language: str,
+    *,
+    source: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    q: str | None = None,
 ) -> ArticleSelect:
+    """Published articles in `language` with every filter given; search is one filter more."""
     query = published_query(language)
     if source is not None:
         query = query.where(ItemRow.source_id == source)
@@ -110,49 +96,33 @@ def _filtered(
         query = query.where(_published_at() >= since)
     if until is not None:
         query = query.where(_published_at() < until)
+    if q is not None:
+        query = query.where(matching(session, language, q))
     return query
-
-
-def _search_ids(session: Session, language: str, q: str, limit: int, offset: int) -> tuple[list[int], int]:
-    try:  # search lands separately; without it the API still serves everything else
-        from babelwire.store.search import search_articles
-    except ImportError as exc:
-        raise APIError(501, "full-text search is not available in this build") from exc
-    found, total = search_articles(session, language, q, limit=limit, offset=offset)
-    return [article.id for article in found], int(total)
 
 
 @router.get("/articles", response_model=ArticlePage, summary="Published articles, newest first")
 def list_articles(
     session: DbSession,
     settings: AppSettings,
-    lang: Annotated[str | None, Query(description="Target language; default: the site's first.")] = None,
-    source: Annotated[int | None, Query(description="Only this source (id).")] = None,
-    since: Annotated[datetime | None, Query(description="Published at or after (ISO 8601).")] = None,
-    until: Annotated[datetime | None, Query(description="Published before (ISO 8601).")] = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=200, description="Full-text search.")] = None,
+    lang: Lang = None,
+    source: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this source (id).")] = None,
+    since: Annotated[Timestamp | None, Query(description="Published at or after (RFC 3339).")] = None,
+    until: Annotated[Timestamp | None, Query(description="Published before (RFC 3339).")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1, max_length=200, description="Full-text search: every word; with the other filters."
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ArticlePage:
     language = _language(settings, lang)
-    if q is not None:
-        if source is not None or since is not None or until is not None:
-            raise APIError(400, "q cannot be combined with source, since or until (yet): search, then filter")
-        ids, total = _search_ids(session, language, q, limit, offset)
-        rows = {
-            r[0].id: r
-            for r in session.execute(_filtered(language, None, None, None).where(ItemRow.id.in_(ids)))
-        }
-        ordered = [rows[i] for i in ids if i in rows]
-    else:
-        query = _filtered(language, source, since, until)
-        total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-        ordered = list(
-            session.execute(
-                query.order_by(_published_at().desc(), ItemRow.id.desc()).limit(limit).offset(offset)
-            )
-        )
-    items = [article_summary(row, settings.base_url) for row in ordered]
+    query = _filtered(session, language, source=source, since=since, until=until, q=q)
+    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    rows = session.execute(query.order_by(*newest_first()).limit(limit).offset(offset))
+    items = [article_summary(row, settings.base_url) for row in rows]
     return ArticlePage(total=total, limit=limit, offset=offset, items=items)
 
 
@@ -160,11 +130,11 @@ def list_articles(
     "/articles/{article_id}", response_model=ArticleDetail, summary="One article, sentence by sentence"
 )
 def show_article(
-    article_id: int, session: DbSession, settings: AppSettings, lang: str | None = None
+    article_id: ArticleId, session: DbSession, settings: AppSettings, lang: Lang = None
 ) -> ArticleDetail:
     """The translation with each source sentence beside it and the automated editor's findings."""
     language = _language(settings, lang)
-    row = session.execute(_filtered(language, None, None, None).where(ItemRow.id == article_id)).first()
+    row = session.execute(_filtered(session, language).where(ItemRow.id == article_id)).first()
     if row is None:
         raise APIError(404, f"no published article {article_id} in {language!r}")
     return article_detail(row, settings.base_url)
@@ -221,7 +191,7 @@ def list_sources(session: DbSession) -> list[SourceOut]:
     response_model=SourceOut,
     status_code=201,
     summary="Add a source",
-    responses={**ERRORS_401, 409: {"model": Problem}},
+    responses={**BAD_BODY, **UNAUTHORIZED, 409: problem("A source with this URL exists already.")},
 )
 def create_source(data: SourceCreate, session: DbSession, _token: Token) -> SourceOut:
     try:
@@ -233,9 +203,12 @@ def create_source(data: SourceCreate, session: DbSession, _token: Token) -> Sour
 
 
 @router.patch(
-    "/sources/{source_id}", response_model=SourceOut, summary="Change a source", responses=ERRORS_401
+    "/sources/{source_id}",
+    response_model=SourceOut,
+    summary="Change a source",
+    responses={**BAD_BODY, **UNAUTHORIZED},
 )
-def update_source(source_id: int, data: SourcePatch, session: DbSession, _token: Token) -> SourceOut:
+def update_source(source_id: SourceId, data: SourcePatch, session: DbSession, _token: Token) -> SourceOut:
     """Rename, set the language, enable or disable, switch excerpt-only."""
     row = _source(session, source_id)
     patch_source(row, data)
@@ -251,13 +224,13 @@ def _held(entry: HeldTranslation) -> HeldOut:
 
 
 @router.get(
-    "/held", response_model=list[HeldOut], summary="Translations waiting for a person", responses=ERRORS_401
+    "/held", response_model=list[HeldOut], summary="Translations waiting for a person", responses=UNAUTHORIZED
 )
 def list_held(session: DbSession, _token: Token, include_rejected: bool = False) -> list[HeldOut]:
     return [_held(e) for e in held_translations(session, include_rejected=include_rejected)]
 
 
-LangParam = Annotated[str, Query(pattern=LANGUAGE_PATTERN, description="Target language of the translation.")]
+HeldLang = Annotated[LanguageCode, Query(description="Target language of the translation.")]
 
 
 def _decide(session: Session, item_id: int, lang: str, *, release: bool) -> HeldOut:
@@ -273,9 +246,9 @@ def _decide(session: Session, item_id: int, lang: str, *, release: bool) -> Held
     "/held/{item_id}/release",
     response_model=HeldOut,
     summary="Publish a held translation",
-    responses=ERRORS_401,
+    responses=UNAUTHORIZED,
 )
-def release_held(item_id: int, lang: LangParam, session: DbSession, _token: Token) -> HeldOut:
+def release_held(item_id: ItemId, lang: HeldLang, session: DbSession, _token: Token) -> HeldOut:
     return _decide(session, item_id, lang, release=True)
 
 
@@ -283,9 +256,9 @@ def release_held(item_id: int, lang: LangParam, session: DbSession, _token: Toke
     "/held/{item_id}/reject",
     response_model=HeldOut,
     summary="Refuse a held translation",
-    responses=ERRORS_401,
+    responses=UNAUTHORIZED,
 )
-def reject_held(item_id: int, lang: LangParam, session: DbSession, _token: Token) -> HeldOut:
+def reject_held(item_id: ItemId, lang: HeldLang, session: DbSession, _token: Token) -> HeldOut:
     return _decide(session, item_id, lang, release=False)
 
 
@@ -348,6 +321,10 @@ def schema_type(schema: dict[str, Any]) -> str:
     return f"{kind} ({fmt})" if fmt else kind
 
 
-@fallback_router.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-def not_found(path: str) -> None:
-    raise APIError(404, f"no such API endpoint: {PREFIX}/{path}")
+# Every method, so that nothing under /api/v1 reaches the site's pages: 405 or 404, as JSON.
+@fallback_router.api_route(
+    "/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+)
+def not_found(request: Request, path: str) -> None:
+    settings: Settings = request.app.state.settings
+    raise unmatched(request, [*router.routes, *(docs_router.routes if settings.web.api_docs else [])])

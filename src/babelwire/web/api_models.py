@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 from sqlalchemy import Row
 
 from babelwire.domain import BlockKind, Repair, TranslatedBlock, repairs_from_json
@@ -17,82 +27,108 @@ from babelwire.extract.sanitize import sanitize_inline
 from babelwire.store.models import DocumentRow, ItemRow, SourceRow, TranslationRow
 from babelwire.web.rendering import block_body
 
-LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
-LANGUAGE_PATTERN = LANGUAGE.pattern
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PORT = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
+# An http(s) URL with a host name (or IPv4 address), an optional port, then printable ASCII (IRIs
+# percent-encoded, host names in punycode); no user name or password: no "@" before the path.
+URL_PATTERN = rf"^[Hh][Tt][Tt][Pp][Ss]?://{_LABEL}(\.{_LABEL})*(:{_PORT})?([/?#][!-~]*)?$"
+MAX_URL = 2000
+MAX_NAME = 300
+NAME_PATTERN = r"\S"  # at least one character that is not white space
 ArticleRow = Row[ItemRow, DocumentRow, TranslationRow, SourceRow]
 
 
-def check_url(value: str) -> str:
-    """An absolute http(s) URL with a host: the only kind of source babelwire fetches."""
-    value = value.strip()
-    if len(value) > 2000 or any(ch.isspace() or ord(ch) < 32 for ch in value):
-        raise ValueError("a URL has no spaces or control characters and at most 2000 characters")
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as exc:
-        raise ValueError(f"not a valid URL: {exc}") from exc
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValueError("only http:// and https:// URLs with a host name are accepted")
-    if parts.username or parts.password:
-        raise ValueError("URLs with user names or passwords are not accepted")
-    return value
+@dataclass(frozen=True)
+class Matching:
+    """A string constraint that is one regex for the schema (`pattern`) and for validation.
+
+    Searched as JSON Schema and Python clients search it (`re.search`, so `$` allows one trailing
+    newline), with a message a person can read instead of pydantic's "should match pattern".
+    """
+
+    pattern: str
+    message: str
+
+    def check(self, value: str) -> str:
+        if not re.search(self.pattern, value):
+            raise ValueError(self.message)
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(schema), "pattern": self.pattern}
 
 
-def check_language(value: str | None) -> str | None:
-    """ISO 639-1/639-3 with an optional region or script (`pt-BR`); empty means: detect it."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
+def normal_url(value: str) -> str:
+    """The URL as stored, without the one trailing newline the pattern's `$` lets through."""
+    return value.removesuffix("\n")
+
+
+def normal_language(value: str) -> str:
+    """The code part lower-cased (`ES-419` is `es-419`), the region or script as given."""
+    value = value.removesuffix("\n")
     code = value.split("-", 1)[0]
-    normalized = code.lower() + value[len(code) :]
-    if not LANGUAGE.fullmatch(normalized):
-        raise ValueError("a language is an ISO 639 code such as 'es', 'en' or 'pt-BR'")
-    return normalized
+    return code.lower() + value[len(code) :]
 
 
-def check_name(value: str) -> str:
-    value = " ".join(value.split())
-    if not value:
-        raise ValueError("the name cannot be empty")
-    if len(value) > 300:
-        raise ValueError("the name has at most 300 characters")
+def normal_name(value: str) -> str:
+    """White space collapsed; the pattern guarantees something is left."""
+    return " ".join(value.split())
+
+
+def form_text(value: str) -> str | None:
+    """A form field as a model field: trimmed, and blank means not given (the API has no blanks)."""
+    return value.strip() or None
+
+
+URL_RULE = Matching(
+    URL_PATTERN,
+    "only http:// and https:// URLs with a host name are accepted: no spaces, user name or password; "
+    "other characters percent-encoded",
+)
+LANGUAGE_RULE = Matching(LANGUAGE_PATTERN, "a language is an ISO 639 code such as 'es', 'en' or 'pt-BR'")
+NAME_RULE = Matching(NAME_PATTERN, "the name cannot be empty")
+HttpURL = Annotated[str, Field(max_length=MAX_URL), URL_RULE, AfterValidator(normal_url)]
+LanguageCode = Annotated[str, Field(max_length=12), LANGUAGE_RULE, AfterValidator(normal_language)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME), NAME_RULE, AfterValidator(normal_name)]
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
+
+
+def rfc3339(value: object) -> object:
+    """Only an RFC 3339 date-time, as the schema's `format: date-time` says; pydantic alone would
+    also take a number of seconds (`0.5`) or a date without a time."""
+    if isinstance(value, str) and not RFC3339.fullmatch(value):
+        raise ValueError("a date-time as in RFC 3339: 2026-03-20T09:00:00Z")
     return value
 
 
-def optional_name(value: str | None) -> str | None:
-    return None if value is None or not value.strip() else check_name(value)
-
-
-HttpURL = Annotated[str, AfterValidator(check_url)]
-LanguageCode = Annotated[str | None, AfterValidator(check_language)]
-
-
-def required_name(value: str | None) -> str | None:
-    return None if value is None else check_name(value)
-
-
-Name = Annotated[str | None, AfterValidator(optional_name)]  # blank: use the host name
-NewName = Annotated[str | None, AfterValidator(required_name)]  # absent: keep; blank: an error
+Timestamp = Annotated[datetime, BeforeValidator(rfc3339)]
+# Strict: JSON's 0, 1 and "true" are not booleans, and no string is made from a number.
+REQUEST = ConfigDict(extra="forbid", strict=True)
 
 
 class SourceCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
 
     url: HttpURL = Field(description="Feed URL (RSS, Atom or JSON Feed), http or https.")
-    name: Name = Field(default=None, description="Display name; default: the URL's host.")
-    language: LanguageCode = Field(default=None, description="Language of the articles; null: detect.")
+    name: Name | None = Field(default=None, description="Display name; null: the URL's host.")
+    language: LanguageCode | None = Field(default=None, description="Language of the articles; null: detect.")
     enabled: bool = True
     excerpt_only: bool = Field(default=False, description="Publish only title, first paragraph and link.")
 
 
 class SourcePatch(BaseModel):
-    """Only the fields sent change; `language: null` goes back to detection."""
+    """Only the fields sent change; `language: null` goes back to detection, `name: null` keeps it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
 
-    name: NewName = None
-    language: LanguageCode = None
+    name: Name | None = None
+    language: LanguageCode | None = None
     enabled: bool | None = None
     excerpt_only: bool | None = None
 
