@@ -59,15 +59,20 @@ def test_news_article_carries_provenance() -> None:
     assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
     assert data["url"] == url and data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
     assert data["headline"] == ARTICLE.title and data["inLanguage"] == "en"
-    assert data["datePublished"] == "2026-03-20T18:05:00+00:00"
-    assert data["dateModified"] >= data["datePublished"]
+    # The original's date: what the page shows as "Published" and what the feeds say.
+    assert data["datePublished"] == "2026-03-20T17:20:00Z"
+    assert data["dateModified"] == "2026-03-20T18:05:00Z"
     assert data["author"] == {"@type": "Person", "name": "Elena Casado"}
     assert data["publisher"]["name"] == "Test Wire"
+    logo = data["publisher"]["logo"]
+    assert logo["@type"] == "ImageObject" and logo["url"] == "http://wire.test/static/logo.png"
     original = data["isBasedOn"]
     assert original["url"] == ARTICLE.original_url and original["inLanguage"] == "es"
     assert original["headline"] == ARTICLE.original_title
     assert original["publisher"]["name"] == "El Diario del Puerto"
-    assert original["datePublished"] == "2026-03-20T17:20:00+00:00"
+    assert original["datePublished"] == "2026-03-20T17:20:00Z"
+    assert original["name"] == ARTICLE.original_title
+    assert original["author"] == {"@type": "Person", "name": "Elena Casado"}
     assert data["translationOfWork"] == {"@id": ARTICLE.original_url}
     assert data["translator"]["name"] == "apertium"
     assert data["translator"]["identifier"] == "apertium-eng-spa 0.8.1-2"
@@ -89,3 +94,17 @@ def test_hostile_text_cannot_leave_the_element(title: str) -> None:
 def test_only_web_urls_are_links() -> None:
     data = parsed(replace(ARTICLE, original_url="javascript:alert(1)", lead_image="data:image/png,x"))
     assert "javascript:" not in json.dumps(data) and "image" not in data
+
+
+def test_without_the_originals_date_it_is_the_sites_publication() -> None:
+    data = parsed(replace(ARTICLE, published=None))
+    assert data["datePublished"] == "2026-03-20T18:05:00Z" and "datePublished" not in data["isBasedOn"]
+
+
+def test_the_logo_is_served_as_a_png() -> None:
+    from pathlib import Path
+
+    import babelwire.web
+
+    logo = Path(babelwire.web.__file__).with_name("static") / "logo.png"
+    assert logo.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -214,3 +214,32 @@ def test_catalogs_cover_every_template_string() -> None:
     for message, translated in es.items():
         expected = {name for _, name, _, _ in fields.parse(message) if name}
         assert {name for _, name, _, _ in fields.parse(translated) if name} == expected, message
+
+
+def head_versions(html: str) -> tuple[str | None, dict[str, str]]:
+    """The page's canonical URL and its hreflang alternates, as the head carries them."""
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html)
+    return canonical and canonical[1], dict(
+        re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html)
+    )
+
+
+def test_article_head_matches_the_sitemap(client: TestClient, site_settings: Settings) -> None:
+    """Absolute hreflang alternates, self and x-default included, and a canonical: as the sitemap says."""
+    item_id = ids(client.get("/en/").text, "en")[0]
+    sitemap = client.get("/sitemap.xml").text
+    for lang in site_settings.target_languages:
+        canonical, versions = head_versions(client.get(f"/{lang}/articles/{item_id}").text)
+        base = site_settings.base_url.rstrip("/")
+        assert canonical == f"{base}/{lang}/articles/{item_id}"
+        assert versions[lang] == canonical and "x-default" in versions and len(versions) > 2
+        url = re.search(rf"<url>\s*<loc>{re.escape(canonical)}</loc>.*?</url>", sitemap, re.S)
+        assert url is not None
+        assert dict(re.findall(r'hreflang="([^"]+)" href="([^"]+)"', url[0])) == versions
+
+
+def test_machine_dates_are_whole_utc_seconds(client: TestClient) -> None:
+    item_id = ids(client.get("/en/").text, "en")[0]
+    for path in ("/en/", f"/en/articles/{item_id}", "/en/sources"):
+        stamps = re.findall(r'<time datetime="([^"]+)"', client.get(path).text)
+        assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s) for s in stamps), stamps

@@ -17,12 +17,16 @@ from markupsafe import Markup
 
 from babelwire.config import Settings
 from babelwire.store.articles import PublishedArticle
+from babelwire.web.dates import iso_datetime, last_change, publication_date
 
 # JSON allows these escapes anywhere in a string; HTML then never sees a tag, entity or comment.
 # U+2028/9 are escaped too: harmless in JSON, line breaks to a JavaScript consumer.
 _HTML_SAFE = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 )
+
+LOGO_PATH = "/static/logo.png"  # made by scripts/make_logo.py: Google wants a raster publisher logo
+LOGO_SIZE = 192
 
 
 def _web_url(url: str | None) -> str | None:
@@ -33,7 +37,7 @@ def _web_url(url: str | None) -> str | None:
 
 
 def _date(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    return iso_datetime(value) or None
 
 
 def _without_empty(data: dict[str, object]) -> dict[str, object]:
@@ -54,13 +58,14 @@ def news_article_data(article: PublishedArticle, settings: Settings) -> dict[str
             "@id": original_url,
             "url": original_url,
             "headline": article.original_title,
+            "name": article.original_title,
             "inLanguage": article.source_language,
             "datePublished": _date(article.published),
+            "author": {"@type": "Person", "name": article.author} if article.author else None,
             "publisher": source,
         }
     )
     author = {"@type": "Person", "name": article.author} if article.author else source
-    published = article.site_published or article.fetched
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -69,10 +74,21 @@ def news_article_data(article: PublishedArticle, settings: Settings) -> dict[str
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "headline": article.title,
         "inLanguage": article.language,
-        "datePublished": _date(published),
-        "dateModified": _date(max(published, article.fetched)),
+        # The same dates as the page's "Published" and the feeds; the translation's own is dateModified.
+        "datePublished": _date(publication_date(article)),
+        "dateModified": _date(last_change(article)),
         "author": author,
-        "publisher": {"@type": "Organization", "name": settings.site_title, "url": f"{base}/"},
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.site_title,
+            "url": f"{base}/",
+            "logo": {
+                "@type": "ImageObject",
+                "url": f"{base}{LOGO_PATH}",
+                "width": LOGO_SIZE,
+                "height": LOGO_SIZE,
+            },
+        },
         "isBasedOn": original,
         "image": _web_url(article.lead_image),
     }

@@ -31,6 +31,7 @@ from babelwire.store.articles import (
 from babelwire.store.search import search_articles
 from babelwire.web.deps import AppSettings, DbSession, check_language, render
 from babelwire.web.rendering import optional_function, withheld_count
+from babelwire.web.sitemap import language_versions
 
 PAGE_SIZE = 20
 MAX_QUERY = 200
@@ -68,6 +69,18 @@ def alternates(settings: Settings, lang: str, path: str, only: list[str] | None 
         code: f"/{code}/{path}"
         for code in settings.target_languages
         if code != lang and (only is None or code in only)
+    }
+
+
+def head_links(settings: Settings, lang: str, path: str, only: list[str] | None = None) -> dict[str, object]:
+    """`canonical` and `hreflang` (absolute, self and x-default included) for the page's head, by the
+    sitemap's own `language_versions`, so both say the same; hreflang only when there are two versions."""
+    shown = settings.target_languages if only is None else [lang, *only]
+    versions = language_versions(settings, path, shown)
+    return {
+        "canonical": versions.get(lang),
+        "hreflang": versions if len(versions.keys() - {"x-default"}) > 1 else {},
+        "alternates": alternates(settings, lang, path, only),
     }
 
 
@@ -140,7 +153,7 @@ def home(
         pages=pages,
         total=total,
         page_prefix="?page=",
-        alternates=alternates(settings, lang, ""),
+        **head_links(settings, lang, "" if page == 1 else f"?page={page}"),
     )
 
 
@@ -164,7 +177,7 @@ def article(
         flagged=flagged,
         withheld=withheld_count(shown),
         jsonld=_jsonld(found, settings),
-        alternates=alternates(settings, lang, f"articles/{article_id}", others),
+        **head_links(settings, lang, f"articles/{article_id}", others),
     )
 
 
@@ -188,6 +201,7 @@ def bilingual(
         code: f"/{code}/articles/{article_id}" + ("" if code == found.source_language else "/bilingual")
         for code in others
     }
+    translated = [code for code in others if code != found.source_language]  # have a bilingual view
     return render(
         request,
         "bilingual.html",
@@ -197,7 +211,7 @@ def bilingual(
         general=general,
         flagged=sum(1 for row in rows if row.findings),
         withheld=sum(1 for row in rows if row.withheld),
-        alternates=links,
+        **{**head_links(settings, lang, f"articles/{article_id}/bilingual", translated), "alternates": links},
     )
 
 
@@ -209,7 +223,7 @@ def sources(request: Request, lang: str, session: DbSession, settings: AppSettin
         "sources.html",
         lang=lang,
         sources=source_summaries(session, lang),
-        alternates=alternates(settings, lang, "sources"),
+        **head_links(settings, lang, "sources"),
     )
 
 
@@ -241,7 +255,7 @@ def source(
         page_prefix="?page=",
         feed_source_id=source_id,
         feed_source_name=found[0].name,
-        alternates=alternates(settings, lang, f"sources/{source_id}"),
+        **head_links(settings, lang, f"sources/{source_id}" + ("" if page == 1 else f"?page={page}")),
     )
 
 
@@ -265,5 +279,5 @@ def search(
         page=page,
         pages=pages,
         page_prefix=f"?{params}&page=",
-        alternates=alternates(settings, lang, f"search?{params}" if query else "search"),
+        **head_links(settings, lang, f"search?{params}" if query else "search"),
     )

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from babelwire.domain import BlockKind, SentencePair, TranslatedBlock
 from babelwire.extract.sanitize import sanitize_inline
 from babelwire.web import i18n
+from babelwire.web.dates import iso_datetime
 
 log = logging.getLogger("babelwire.web")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -152,10 +153,6 @@ def optional_function(module: str, name: str) -> Callable[..., Any] | None:
     return found if callable(found) else None
 
 
-def iso_date(value: datetime | None) -> str:
-    return value.isoformat() if value else ""
-
-
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
@@ -171,7 +168,7 @@ def make_environment() -> Environment:
     env.filters["date"] = local_date
     env.filters["decimal"] = decimal
     env.filters["safe_url"] = safe_url
-    env.filters["isodate"] = iso_date
+    env.filters["isodate"] = iso_datetime
     env.filters["language_name"] = language_name
     env.globals["block_tag"] = lambda kind: BLOCK_TAGS.get(BlockKind(kind), "p")
     env.globals["block_body"] = page_block_body
