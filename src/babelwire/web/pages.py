@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypedDict
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -72,16 +72,24 @@ def alternates(settings: Settings, lang: str, path: str, only: list[str] | None 
     }
 
 
-def head_links(settings: Settings, lang: str, path: str, only: list[str] | None = None) -> dict[str, object]:
+class HeadLinks(TypedDict):
+    """What base.html's head and language switcher need: canonical, hreflang, the switcher's links."""
+
+    canonical: str | None
+    hreflang: dict[str, str]
+    alternates: dict[str, str]
+
+
+def head_links(settings: Settings, lang: str, path: str, only: list[str] | None = None) -> HeadLinks:
     """`canonical` and `hreflang` (absolute, self and x-default included) for the page's head, by the
     sitemap's own `language_versions`, so both say the same; hreflang only when there are two versions."""
     shown = settings.target_languages if only is None else [lang, *only]
     versions = language_versions(settings, path, shown)
-    return {
-        "canonical": versions.get(lang),
-        "hreflang": versions if len(versions.keys() - {"x-default"}) > 1 else {},
-        "alternates": alternates(settings, lang, path, only),
-    }
+    return HeadLinks(
+        canonical=versions.get(lang),
+        hreflang=versions if len(versions.keys() - {"x-default"}) > 1 else {},
+        alternates=alternates(settings, lang, path, only),
+    )
 
 
 def sentence_rows(article: PublishedArticle) -> tuple[list[SentenceRow], list[ReviewFinding]]:
@@ -202,6 +210,8 @@ def bilingual(
         for code in others
     }
     translated = [code for code in others if code != found.source_language]  # have a bilingual view
+    head = head_links(settings, lang, f"articles/{article_id}/bilingual", translated)
+    head["alternates"] = links  # the switcher leads to the original's own page in its language
     return render(
         request,
         "bilingual.html",
@@ -211,7 +221,7 @@ def bilingual(
         general=general,
         flagged=sum(1 for row in rows if row.findings),
         withheld=sum(1 for row in rows if row.withheld),
-        **{**head_links(settings, lang, f"articles/{article_id}/bilingual", translated), "alternates": links},
+        **head,
     )
 
 
