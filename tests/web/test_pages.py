@@ -201,19 +201,25 @@ def test_missing_pages_are_404(client: TestClient, path: str) -> None:
 
 
 def test_catalogs_cover_every_template_string() -> None:
-    """Every `_()` in the templates is in en.json, and es.json translates the same messages."""
+    """Every `_()` in the templates is in en.json; every other catalog (es, ca...) translates exactly
+    the same messages, each with the same `{placeholders}` and none left empty."""
     used = set()
     for template in (WEB / "templates").glob("*.html"):
         for match in MESSAGE.finditer(template.read_text()):
             used.update(m for m in (match.group(2), match.group(4)) if m)
     en = json.loads((WEB / "locales" / "en.json").read_text())
-    es = json.loads((WEB / "locales" / "es.json").read_text())
     assert used - set(en) == set()
-    assert set(es) == set(en)
+    catalogs = {path.stem: path for path in (WEB / "locales").glob("*.json")}
+    assert {"en", "es", "ca"} <= set(catalogs)
     fields = string.Formatter()
-    for message, translated in es.items():
-        expected = {name for _, name, _, _ in fields.parse(message) if name}
-        assert {name for _, name, _, _ in fields.parse(translated) if name} == expected, message
+    for language, path in catalogs.items():
+        translated_catalog = json.loads(path.read_text(encoding="utf-8"))
+        assert set(translated_catalog) == set(en), language
+        for message, translated in translated_catalog.items():
+            expected = {name for _, name, _, _ in fields.parse(message) if name}
+            assert translated.strip(), (language, message)
+            found = {name for _, name, _, _ in fields.parse(translated) if name}
+            assert found == expected, (language, message)
 
 
 def head_versions(html: str) -> tuple[str | None, dict[str, str]]:
