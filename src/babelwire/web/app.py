@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,13 +12,14 @@ from sqlalchemy import text
 
 from babelwire.config import Settings
 from babelwire.store.db import Store
-from babelwire.web import admin, api, errors, feeds, metrics, pages, sitemap, websub, wellknown
+from babelwire.web import admin, api, errors, feeds, i18n, metrics, pages, sitemap, websub, wellknown
 from babelwire.web.conditional import ConditionalGetMiddleware
 from babelwire.web.deps import DbSession
 from babelwire.web.rendering import make_environment
 from babelwire.web.security import SecurityHeadersMiddleware
 
 STATIC = Path(__file__).with_name("static")
+log = logging.getLogger("babelwire.web")
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
@@ -30,6 +32,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_middleware(ConditionalGetMiddleware)  # outermost: its 304s and HEADs carry the security headers
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     languages = settings.target_languages
+    if missing_strings := i18n.missing_catalog_warning(languages):
+        log.warning(missing_strings)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

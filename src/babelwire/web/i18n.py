@@ -2,13 +2,16 @@
 
 Message ids are the English text itself (gettext style), so a template stays readable and a
 missing translation degrades to English rather than to a key. `locales/en.json` lists every
-message id (tests check the templates against it); adding a language is copying it to
-`locales/<code>.json` and translating the values, keeping the `{placeholders}`.
+message id (tests check the templates and every other catalog against it); adding a language is
+copying it to `locales/<code>.json` and translating the values, keeping the `{placeholders}`.
+A regional code (`pt-BR`) without its own catalog uses its language's (`pt`), then English; a
+site language with neither is named by `missing_catalog_warning` (the app's log, the doctor).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -30,9 +33,41 @@ def catalog(language: str) -> dict[str, str]:
     return {str(key): str(value) for key, value in data.items()}
 
 
+def fallback_chain(language: str) -> tuple[str, ...]:
+    """The catalogs a page in `language` reads, in order: its own, its base language's, English."""
+    base = language.split("-")[0]
+    return tuple(dict.fromkeys((language, base, FALLBACK)))
+
+
 def gettext(language: str, message: str) -> str:
-    """`message` in `language`, else in English, else as written."""
-    return catalog(language).get(message) or catalog(FALLBACK).get(message) or message
+    """`message` in `language` (or its base language), else in English, else as written."""
+    for code in fallback_chain(language):
+        translated = catalog(code).get(message)
+        if translated:
+            return translated
+    return message
+
+
+def languages_without_catalog(languages: Iterable[str]) -> list[str]:
+    """Site languages whose pages would show English interface text: no catalog of their own or base."""
+    return [
+        language
+        for language in dict.fromkeys(languages)
+        if not any(catalog(code) for code in fallback_chain(language) if code != FALLBACK)
+        and language.split("-")[0] != FALLBACK
+    ]
+
+
+def missing_catalog_warning(languages: Iterable[str]) -> str | None:
+    """One line naming the site languages without interface strings and how to add them; None if none."""
+    missing = languages_without_catalog(languages)
+    if not missing:
+        return None
+    return (
+        f"no interface strings for {', '.join(missing)}: pages in "
+        f"{'that language' if len(missing) == 1 else 'those languages'} show English buttons and labels; "
+        f"add them by copying {LOCALES / 'en.json'} to {LOCALES}/<code>.json and translating the values"
+    )
 
 
 def translate(language: str, message: str, /, **values: object) -> Markup:
