@@ -54,3 +54,14 @@ def test_an_unreachable_apy_fails_the_configured_setup(
     assert server and server[0].startswith("FAIL") and f"127.0.0.1:{port}" in server[0]
     assert "start APY" in result.output
     assert not (Path("data") / "babelwire.db").exists()  # the doctor never creates the store
+
+
+def test_a_language_without_interface_strings_is_a_warning(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BABELWIRE_TARGET_LANGUAGES", "es,de")
+    output = cli.invoke(app, ["doctor", "--demo"]).output
+    warned = [text for text in output.splitlines() if text.startswith("WARN")]
+    assert len(warned) == 1 and re.match(r"WARN\s+interface strings\s{2,}none for de:", warned[0])
+    assert "fix: copy " in output and "en.json to " in output
+    assert output.splitlines()[-1].endswith("(1 warning)")

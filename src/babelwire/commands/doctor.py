@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
 from babelwire.commands.common import console, open_settings
+
+if TYPE_CHECKING:
+    from babelwire.doctor import CheckResult
 
 
 def doctor_command(
@@ -22,7 +25,7 @@ def doctor_command(
     width = max((len(result.name) for result in results), default=0)
     for result in results:
         line = Text.assemble(
-            ("OK  ", "green") if result.ok else ("FAIL", "bold red"),
+            _mark(result),
             f" {result.name.ljust(width)}  {result.detail}",
         )
         console.print(line, soft_wrap=True, highlight=False)
@@ -31,5 +34,14 @@ def doctor_command(
     ok = all_ok(results)
     missing = sum(1 for result in results if not result.ok)
     summary = "everything needed is there" if ok else f"{missing} thing{'s' if missing > 1 else ''} missing"
+    warnings = sum(1 for result in results if result.warning)
+    if warnings:
+        summary += f" ({warnings} warning{'s' if warnings > 1 else ''})"
     console.print(summary, highlight=False)
     raise typer.Exit(0 if ok else 1)
+
+
+def _mark(result: CheckResult) -> tuple[str, str]:
+    if not result.ok:
+        return "FAIL", "bold red"
+    return ("WARN", "yellow") if result.warning else ("OK  ", "green")

@@ -8,12 +8,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One thing the setup needs: whether it is there, what was found, and how to fix it if not."""
+    """One thing the setup needs: whether it is there, what was found, and how to fix it if not.
+
+    A `warning` is OK (the wire runs, the exit status stays 0) but worse than it could be: it has a fix.
+    """
 
     name: str
     ok: bool
     detail: str
     fix: str | None = None
+    warning: bool = False
 
 
 def passed(name: str, detail: str) -> CheckResult:
@@ -22,6 +26,10 @@ def passed(name: str, detail: str) -> CheckResult:
 
 def failed(name: str, detail: str, fix: str) -> CheckResult:
     return CheckResult(name, False, detail, fix)
+
+
+def warned(name: str, detail: str, fix: str) -> CheckResult:
+    return CheckResult(name, True, detail, fix, warning=True)
 
 
 def all_ok(results: Iterable[CheckResult]) -> bool:

@@ -25,7 +25,7 @@ from babelwire.doctor.needs import (
     with_short_timeouts,
 )
 from babelwire.doctor.pairs import check_pair
-from babelwire.doctor.result import CheckResult, failed, passed
+from babelwire.doctor.result import CheckResult, failed, passed, warned
 from babelwire.translate.engine import Engine, TranslationError
 from babelwire.translate.registry import get_engine
 from babelwire.translate.router import Router
@@ -81,6 +81,7 @@ def run_doctor(settings: Settings, *, demo: bool = False) -> list[CheckResult]:
     lines += pair_lines
     lines += _server_lines(settings, router, engines, used)
     lines.append(store_line)
+    lines.append(check_interface_strings(settings.target_languages))
     if settings.mode == "distributed" and not demo:
         lines.append(check_redis(settings.distributed.broker_url))
     return lines
@@ -128,6 +129,20 @@ def _server_lines(
         else:
             lines.append(check_http_engine(name, kind, built))
     return lines
+
+
+def check_interface_strings(languages: list[str]) -> CheckResult:
+    """A warning, not a failure: a site language without a catalog is published with English labels."""
+    from babelwire.web import i18n
+
+    missing = i18n.languages_without_catalog(languages)
+    if not missing:
+        return passed("interface strings", f"for every site language ({', '.join(languages)})")
+    return warned(
+        "interface strings",
+        f"none for {', '.join(missing)}: those pages show English buttons and labels",
+        f"copy {i18n.LOCALES / 'en.json'} to {i18n.LOCALES}/<code>.json and translate the values",
+    )
 
 
 def _unbuildable(name: str, engines: _Engines) -> CheckResult:
