@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from babelwire.domain import BlockKind, Repair, TranslatedBlock, repairs_from_json
+from babelwire.domain import BlockKind, Repair, SourceKind, TranslatedBlock, repairs_from_json
 from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, ReviewStatus, SourceRow, TranslationRow
 
 
@@ -73,6 +73,8 @@ class PublishedArticle:
     updated: datetime | None = None  # when this translation was made or last decided on
     excerpt_only: bool = False  # the source's terms allow the first paragraph and the link only
     repairs: tuple[Repair, ...] = ()  # what the automated editor re-translated, and what it kept
+    # The feed we polled for this story (RSS/Atom/JSON Feed sources); None for sitemaps and index pages.
+    source_feed_url: str | None = None
 
     @property
     def excerpt_block(self) -> TranslatedBlock | None:
@@ -142,6 +144,7 @@ def article_from_row(
         updated=translation.reviewed_at or translation.created_at,
         excerpt_only=source.excerpt_only,
         repairs=repairs_from_json(translation.repairs_json),
+        source_feed_url=source.url if source.kind == SourceKind.FEED else None,
     )
 
 

@@ -180,17 +180,66 @@ def article_html(article: PublishedArticle, *, excerpt_only: bool = False, site_
     return xml_text(str(notice_html(article) + first + note + more))
 
 
-class ViaLink(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped
-    """Atom's <link rel="via"> to the original. feedgen 1.0 drops rel, type, hreflang and title from
-    entry links (it reads them off the new element instead of the dict), so this one is written here."""
+@dataclass(frozen=True)
+class SourceCredit:
+    """Where an entry was copied from: the source feed's metadata (Atom <source>, RSS <source>)."""
+
+    id: str  # the feed we polled, else the source's page
+    title: str
+    updated: datetime  # the source had changed at least by the time it carried this story
+    feed_url: str | None  # only feeds: RSS's <source url> must be "the XMLization of the source"
+    site_url: str | None
+
+
+def source_credit(item: Entry) -> SourceCredit | None:
+    article = item.article
+    feed_url = safe_href(xml_text(article.source_feed_url or ""))
+    site_url = safe_href(xml_text(article.source_url))
+    ident = feed_url or site_url
+    if ident is None:
+        return None
+    title = xml_text(article.source_name)
+    return SourceCredit(ident, title, item.published, feed_url, site_url if site_url != feed_url else None)
+
+
+class Provenance(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped
+    """The original and its source, written here rather than by feedgen: feedgen 1.0 drops rel, type,
+    hreflang and title from entry links, and its <source> has neither id nor updated (RFC 4287 §4.2.11
+    wants them) and puts one URL in both formats, where RSS wants the source's feed."""
 
     def __init__(self) -> None:
         self.via: dict[str, str] | None = None
+        self.source: SourceCredit | None = None
 
     def extend_atom(self, entry: etree._Element) -> etree._Element:
+        """Unqualified elements, as feedgen writes its own (its root declares xmlns as an attribute)."""
         if self.via:
-            etree.SubElement(entry, "link", self.via)  # unqualified, as feedgen writes its own
+            etree.SubElement(entry, "link", self.via)
+        if self.source:
+            source = etree.SubElement(entry, "source")
+            etree.SubElement(source, "id").text = self.source.id
+            etree.SubElement(source, "title").text = self.source.title
+            etree.SubElement(source, "updated").text = self.source.updated.isoformat()
+            if self.source.site_url:
+                etree.SubElement(source, "link", rel="alternate", type="text/html", href=self.source.site_url)
+            if self.source.feed_url:
+                etree.SubElement(source, "link", rel="self", href=self.source.feed_url)
         return entry
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        if self.source and self.source.feed_url:
+            etree.SubElement(item, "source", url=self.source.feed_url).text = self.source.title
+        return item
+
+
+def _feed_links(feed: FeedGenerator, info: FeedInfo, fmt: str) -> None:
+    """The site page (rel=alternate) first, then the feed itself (rel=self): some readers take an Atom
+    feed's first link for the site. feedgen makes the last link RSS's <link>, so RSS adds them the
+    other way round (it writes only the self link as atom:link)."""
+    alternate = {"href": info.home_url, "rel": "alternate", "type": "text/html"}
+    self_link = {"href": info.url(fmt), "rel": "self", "type": FORMATS[fmt][0]}
+    for link in (self_link, alternate) if fmt == "rss" else (alternate, self_link):
+        feed.link(**link)
 
 
 def _generator(info: FeedInfo, entries: list[Entry], fmt: str) -> FeedGenerator:
@@ -198,12 +247,11 @@ def _generator(info: FeedInfo, entries: list[Entry], fmt: str) -> FeedGenerator:
     feed.id(info.home_url)
     feed.title(xml_text(info.title))
     feed.subtitle(xml_text(info.description))  # RSS <description> too
-    feed.link(href=info.url(fmt), rel="self", type=FORMATS[fmt][0])
-    feed.link(href=info.home_url, rel="alternate", type="text/html")  # RSS <link>: the last one wins
+    _feed_links(feed, info, fmt)
     feed.language(info.language)  # RSS <language>, Atom xml:lang
     feed.generator("babelwire")
     feed.load_extension("dc")
-    feed.register_extension("provenance", BaseExtension, ViaLink, atom=True, rss=False)
+    feed.register_extension("provenance", BaseExtension, Provenance, atom=True, rss=True)
     feed.updated(feed_updated(entries))  # RSS lastBuildDate
     for item in reversed(entries):  # feedgen prepends entries
         article = item.article
@@ -216,9 +264,7 @@ def _generator(info: FeedInfo, entries: list[Entry], fmt: str) -> FeedGenerator:
         if original:
             entry.provenance.via = {"href": original, "rel": "via", "hreflang": article.source_language,
                                     "title": xml_text(article.original_title)}  # fmt: skip
-        source_url = safe_href(xml_text(article.source_url)) or original
-        if source_url:  # RSS <source url>, Atom <source>: where the story came from
-            entry.source(url=source_url, title=xml_text(article.source_name))
+        entry.provenance.source = source_credit(item)
         author = xml_text(item.author)
         entry.author({"name": author})  # Atom <author>; RSS <author> would need an e-mail address,
         entry.dc.dc_creator(author)  # so RSS gets Dublin Core's creator, which takes a name

@@ -8,7 +8,8 @@ sitemap index at /sitemap.xml pointing at /sitemaps/{n}.xml; a small one gets th
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import cast
 
 from fastapi import APIRouter, HTTPException, Response
@@ -16,7 +17,12 @@ from lxml import etree
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
-from babelwire.store.articles import count_sitemap_items, sitemap_entries, sitemap_last_changes
+from babelwire.store.articles import (
+    count_sitemap_items,
+    published_languages,
+    sitemap_entries,
+    sitemap_last_changes,
+)
 from babelwire.web.deps import AppSettings, DbSession
 
 router = APIRouter()
@@ -36,43 +42,53 @@ def items_per_file(languages: list[str]) -> int:
     return max(1, min(ITEMS_PER_FILE, (MAX_URLS - len(languages)) // max(1, len(languages))))
 
 
-def _lastmod(value: datetime) -> str:
-    return value.replace(microsecond=0).isoformat()
+def w3c_datetime(value: datetime) -> str:
+    """A W3C datetime (the protocol's lastmod): whole seconds and a zone; a naive value is UTC."""
+    stamp = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 def _add_url(urlset: etree._Element, loc: str, lastmod: datetime | None, versions: dict[str, str]) -> None:
     url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
     etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = loc
     if lastmod is not None:
-        etree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = _lastmod(lastmod)
+        etree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = w3c_datetime(lastmod)
     if len(versions.keys() - {"x-default"}) < 2:  # one version has no alternates
         return
     for hreflang, href in versions.items():
         etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
 
 
-def _with_default(languages: list[str], urls: dict[str, str]) -> dict[str, str]:
-    """The versions in the site's language order, plus x-default: the first language that has it."""
-    ordered = {code: urls[code] for code in languages if code in urls}
+def language_versions(settings: Settings, path: str, languages: Iterable[str]) -> dict[str, str]:
+    """hreflang -> absolute URL of the page /{code}/{path} in each of `languages` that has it, in the
+    site's language order, plus x-default (the first of them). The sitemap's alternates; article pages
+    take theirs from here too (with `article_versions`), so that both say the same."""
+    base = settings.base_url.rstrip("/")
+    shown = set(languages)
+    ordered = {code: f"{base}/{code}/{path}" for code in settings.target_languages if code in shown}
     return {**ordered, "x-default": next(iter(ordered.values()))} if ordered else ordered
+
+
+def article_versions(settings: Settings, session: Session, item_id: int) -> dict[str, str]:
+    """The languages that show this article now (review verdicts applied), as `language_versions`."""
+    shown = published_languages(session, item_id, settings.target_languages)
+    return language_versions(settings, f"articles/{item_id}", shown)
 
 
 def render_urlset(settings: Settings, session: Session, page: int) -> bytes:
     """File `page` (from 1): the home pages (file 1 only), then a slice of articles in id order."""
     languages = settings.target_languages
-    base = settings.base_url.rstrip("/")
     urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=URLSET_NS)
     if page == 1:
         changes = sitemap_last_changes(session, languages)
-        homes = _with_default(languages, {code: f"{base}/{code}/" for code in languages})
+        homes = language_versions(settings, "", languages)
         for code in languages:
             _add_url(urlset, homes[code], changes.get(code), homes)
     per_file = items_per_file(languages)
     for entry in sitemap_entries(session, languages, limit=per_file, offset=(page - 1) * per_file):
-        urls = {code: f"{base}/{code}/articles/{entry.item_id}" for code in entry.versions}
-        versions = _with_default(languages, urls)
+        versions = language_versions(settings, f"articles/{entry.item_id}", entry.versions)
         for code, changed in entry.versions.items():
-            _add_url(urlset, urls[code], changed, versions)
+            _add_url(urlset, versions[code], changed, versions)
     return bytes(etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
