@@ -110,9 +110,7 @@ def live_site(demo_store: DemoStore) -> Iterator[LiveSite]:
 
 
 @pytest.fixture
-def scratch_site(
-    demo_store: DemoStore, tmp_path: Path
-) -> Callable[[], AbstractContextManager[LiveSite]]:
+def scratch_site(demo_store: DemoStore, tmp_path: Path) -> Callable[[], AbstractContextManager[LiveSite]]:
     """A copy of the demo store served on its own port, for checkers that write."""
 
     def serve_copy() -> AbstractContextManager[LiveSite]:
