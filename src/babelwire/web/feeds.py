@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from babelwire.config import Settings
 from babelwire.domain import BlockKind, TranslatedBlock
 from babelwire.store.articles import PublishedArticle, get_feed_source, latest_articles
+from babelwire.web.dates import iso_datetime, last_change, publication_date, utc_seconds
 from babelwire.web.deps import AppSettings, DbSession, check_language
 from babelwire.web.jsonfeed import render_json_feed
 from babelwire.web.rendering import BLOCK_TAGS, block_body, language_name, withheld_count
@@ -82,32 +83,27 @@ class Entry:
     url: str  # our article page; also the entry's id
     html: str  # notice + body (or first paragraph): sanitized, XML-safe
     author: str  # the byline, else the source: Atom requires an author on every entry
-    published: datetime  # the original's date when known, else when this site published it
-    updated: datetime
+    published: datetime  # dates.publication_date: UTC, whole seconds, as pages and JSON-LD say it
+    updated: datetime  # dates.last_change
 
 
 def make_entries(site_url: str, articles: list[PublishedArticle]) -> list[Entry]:
-    entries = []
-    for article in articles:
-        published = article.published or article.site_published or article.fetched
-        # A new translation (another model), a review or a later release changes what the reader gets.
-        changes = (published, article.updated, article.site_published, article.fetched)
-        entries.append(
-            Entry(
-                article=article,
-                url=article_url(site_url, article),
-                html=article_html(article, excerpt_only=article.excerpt_only, site_url=site_url),
-                author=article.author or article.source_name,
-                published=published,
-                updated=max(stamp for stamp in changes if stamp is not None),
-            )
+    return [
+        Entry(
+            article=article,
+            url=article_url(site_url, article),
+            html=article_html(article, excerpt_only=article.excerpt_only, site_url=site_url),
+            author=article.author or article.source_name,
+            published=publication_date(article),
+            updated=last_change(article),
         )
-    return entries
+        for article in articles
+    ]
 
 
 def feed_updated(entries: list[Entry]) -> datetime:
     """The newest change: stable between requests, so ETags and Last-Modified stay useful."""
-    return max((entry.updated for entry in entries), default=datetime.now(UTC))
+    return max((entry.updated for entry in entries), default=utc_seconds(datetime.now(UTC)))
 
 
 def notice_html(article: PublishedArticle) -> Markup:
@@ -219,7 +215,7 @@ class Provenance(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untype
             source = etree.SubElement(entry, "source")
             etree.SubElement(source, "id").text = self.source.id
             etree.SubElement(source, "title").text = self.source.title
-            etree.SubElement(source, "updated").text = self.source.updated.isoformat()
+            etree.SubElement(source, "updated").text = iso_datetime(self.source.updated)
             if self.source.site_url:
                 etree.SubElement(source, "link", rel="alternate", type="text/html", href=self.source.site_url)
             if self.source.feed_url:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from babelwire.web.dates import iso_datetime
+
 if TYPE_CHECKING:  # feeds.py imports this module to render; the types are all it needs from there
     from babelwire.web.feeds import Entry, FeedInfo
 
@@ -24,8 +26,8 @@ def json_feed_item(entry: Entry) -> dict[str, object]:
         "external_url": article.original_url,
         "title": article.title,
         "content_html": entry.html,
-        "date_published": entry.published.isoformat(),
-        "date_modified": entry.updated.isoformat(),
+        "date_published": iso_datetime(entry.published),
+        "date_modified": iso_datetime(entry.updated),
         "authors": [{"name": entry.author}],
         "language": article.language,
         "_babelwire": {

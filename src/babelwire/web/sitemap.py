@@ -9,7 +9,7 @@ sitemap index at /sitemap.xml pointing at /sitemaps/{n}.xml; a small one gets th
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import cast
 
 from fastapi import APIRouter, HTTPException, Response
@@ -23,6 +23,7 @@ from babelwire.store.articles import (
     sitemap_entries,
     sitemap_last_changes,
 )
+from babelwire.web.dates import iso_datetime
 from babelwire.web.deps import AppSettings, DbSession
 
 router = APIRouter()
@@ -42,17 +43,11 @@ def items_per_file(languages: list[str]) -> int:
     return max(1, min(ITEMS_PER_FILE, (MAX_URLS - len(languages)) // max(1, len(languages))))
 
 
-def w3c_datetime(value: datetime) -> str:
-    """A W3C datetime (the protocol's lastmod): whole seconds and a zone; a naive value is UTC."""
-    stamp = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return stamp.astimezone(UTC).replace(microsecond=0).isoformat()
-
-
 def _add_url(urlset: etree._Element, loc: str, lastmod: datetime | None, versions: dict[str, str]) -> None:
     url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
     etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = loc
     if lastmod is not None:
-        etree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = w3c_datetime(lastmod)
+        etree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = iso_datetime(lastmod)  # a W3C datetime
     if len(versions.keys() - {"x-default"}) < 2:  # one version has no alternates
         return
     for hreflang, href in versions.items():
