@@ -22,6 +22,7 @@ from babelwire.pipeline.report import RunReport
 from babelwire.review.policy import ReviewPolicy
 from babelwire.store import queries
 from babelwire.store.articles import latest_articles
+from babelwire.store.counts import LanguageCounts
 from babelwire.store.db import Store
 from babelwire.store.models import ItemRow, ItemStatus, ReviewStatus, TranslationRow
 from tests.conftest import LOOPBACK_NETWORKS
@@ -74,6 +75,7 @@ def test_demo_passes_review_and_a_damaged_translation_is_repaired_or_held(
             queries.upsert_source(session, Source(name="Diario", url=site.rss_url, language="es"))
         first = run_once(settings, store)
         assert (first.published, first.held, first.failures) == (len(site.articles), 0, [])
+        assert first.languages == {"en": LanguageCounts(published=len(site.articles))}
 
         item_id = damage(store)
         repaired = run_once(settings, store)
@@ -91,6 +93,8 @@ def test_demo_passes_review_and_a_damaged_translation_is_repaired_or_held(
         assert damage(store) == item_id
         second = run_once(holding, store)
     assert (second.published, second.held) == (0, 1)
+    english = second.languages["en"]  # the one language that item had: stopped, not published
+    assert (english.published, english.held + english.rejected) == (0, 1)
     with store.session() as session:
         assert session.get_one(ItemRow, item_id).status in (ItemStatus.HELD, ItemStatus.REJECTED)
         assert item_id not in {a.id for a in latest_articles(session, "en", limit=100)}

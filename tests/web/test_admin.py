@@ -50,6 +50,13 @@ def csrf(html: str) -> str:
     return match.group(1)
 
 
+def language_row(html: str, language: str) -> list[str]:
+    """The published, held and rejected cells of one language in the held page's counts table."""
+    match = re.search(rf"<tr><th scope=\"row\">[^<]*\({language}\)</th>((?:<td>\d+</td>){{3}})</tr>", html)
+    assert match, html
+    return re.findall(r"<td>(\d+)</td>", match.group(1))
+
+
 def log_in(client: TestClient, password: str = PASSWORD) -> str:
     """Log in and return the CSRF token of the admin session."""
     token = csrf(client.get("/admin/login").text)
@@ -155,11 +162,13 @@ def test_release_a_held_translation_through_the_form(
     token = log_in(client)
     page = client.get("/admin/held").text
     assert "Title 2" in page and "3 became 8" in page and "critical" in page
+    assert language_row(page, "en") == ["2", "1", "0"]  # published, held, rejected
     assert client.get(f"/en/articles/{held}").status_code == 404
 
     response = client.post(f"/admin/held/{held}/release", data={"lang": "en", "csrf_token": token})
     assert response.status_code == 200 and f"Item {held} (en) released" in response.text
     assert "Nothing is held" in response.text
+    assert language_row(response.text, "en") == ["3", "0", "0"]
     assert client.get(f"/en/articles/{held}").status_code == 200
     assert held in [a["id"] for a in client.get("/api/v1/articles").json()["items"]]
     again = client.post(f"/admin/held/{held}/reject", data={"lang": "en", "csrf_token": token})

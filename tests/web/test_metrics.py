@@ -74,6 +74,14 @@ def test_metrics_count_the_store_and_the_requests(
     assert got[("babelwire_translation_memory_entries", ())] == 1
     assert got[("babelwire_translation_memory_hits", ())] == 7
     assert got[("babelwire_published_articles", (("language", "en"),))] == 2
+    articles = {
+        labels: value for (name, labels), value in got.items() if name == "babelwire_articles"
+    }  # per target language and state, zeros included
+    assert articles == {
+        (("language", "en"), ("state", "published")): 2,
+        (("language", "en"), ("state", "held")): 1,
+        (("language", "en"), ("state", "rejected")): 0,
+    }
     route = (("method", "GET"), ("route", "/api/v1/articles/{article_id}"))  # the template, not the path
     assert got[("babelwire_http_requests_total", (*route, ("status", "200")))] == 1
     assert got[("babelwire_http_requests_total", (*route, ("status", "404")))] == 1

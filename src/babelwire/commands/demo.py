@@ -56,7 +56,7 @@ def demo_command(
                 session, Source(name="El Diario del Puerto (Atom)", url=site.atom_url, language="es")
             )
         report = run_pipeline_once(settings, store, force=True)
-        print_report(report)
+        print_report(report, settings.target_languages)
         if serve:
             serve_site(settings, store, host="127.0.0.1", port=port)
     store.close()

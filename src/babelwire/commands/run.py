@@ -32,7 +32,7 @@ def run_command(
     store = open_store(settings)
     if once:
         report = run_pipeline_once(settings, store, force=force)
-        print_report(report)
+        print_report(report, settings.target_languages)
         raise typer.Exit(code=0)
     runner = EmbeddedRunner(settings, store)
     console.print(
@@ -59,13 +59,21 @@ def run_pipeline_once(settings: Settings, store: Store, *, force: bool = False) 
             runner.close()
 
 
-def print_report(report: RunReport) -> None:
+def print_report(report: RunReport, targets: list[str]) -> None:
+    """The round's items, then one line per target language: an item shown in English may be held in
+    Catalan, so an item count alone would hide a language whose every translation was stopped."""
     console.print(
         f"polled {report.sources_polled} sources ({report.sources_not_modified} not modified), "
-        f"{report.items_found} new items, [green]{report.published} published[/], "
-        f"[{'yellow' if report.held else 'green'}]{report.held} held by review[/], "
-        f"[{'red' if report.failed else 'green'}]{report.failed} failed[/]"
+        f"{report.items_found} new items, [{'red' if report.failed else 'green'}]{report.failed} failed[/]"
     )
+    for target in targets:
+        counts = report.languages.get(target)
+        published, held, rejected = (counts.published, counts.held, counts.rejected) if counts else (0, 0, 0)
+        console.print(
+            f"  {target}: [green]{published} published[/], "
+            f"[{'yellow' if held else 'green'}]{held} held by review[/], "
+            f"[{'yellow' if rejected else 'green'}]{rejected} rejected[/]"
+        )
     if report.failures:
         table = Table("stage", "what", "error", title="Failures (recorded; see `babelwire status`)")
         for failure in report.failures:
@@ -74,18 +82,26 @@ def print_report(report: RunReport) -> None:
 
 
 def status_command() -> None:
-    """Show how many items are at each stage, and the latest failures with their reasons."""
+    """Show how many items are at each stage, what each target language published, held and rejected,
+    and the latest failures with their reasons."""
     from babelwire.store import queries
+    from babelwire.store.counts import language_counts
 
-    store = open_store(open_settings())
+    settings = open_settings()
+    store = open_store(settings)
     with store.session() as session:
         counts = queries.status_counts(session)
+        per_language = language_counts(session, settings.target_languages)
         failures = queries.failed_items(session, limit=20)
         sources = queries.list_sources(session)
     table = Table("status", "items")
     for status, count in sorted(counts.items()):
         table.add_row(status, str(count))
     console.print(table)
+    language_table = Table("language", "published", "held", "rejected", title="Articles per target language")
+    for language, tally in per_language.items():
+        language_table.add_row(language, str(tally.published), str(tally.held), str(tally.rejected))
+    console.print(language_table)
     broken = [s for s in sources if s.last_error or not s.enabled]
     if broken:
         source_table = Table("source", "errors", "state", "last error", title="Sources with errors")

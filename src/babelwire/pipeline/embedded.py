@@ -76,7 +76,8 @@ class EmbeddedRunner:
         async with self._fetcher() as fetcher:
             while not stop.is_set():
                 report = await self._round(fetcher, force_poll=False)
-                log.info("run finished: %d published, %d failed", report.published, report.failed)
+                log.info("run finished: %d failed; %s", report.failed,
+                         report.languages_line(self.settings.target_languages))  # fmt: skip
                 await self._idle(stop)
 
     async def _round(self, fetcher: Fetcher, *, force_poll: bool) -> RunReport:
@@ -143,5 +144,6 @@ class EmbeddedRunner:
             report.published += 1
         else:
             report.held += 1
+        report.count_reviews(self.settings.target_languages, statuses)
         languages = zip(self.settings.target_languages, statuses, strict=True)
         log.info("item %s: %s (%s)", item_id, outcome, ", ".join(f"{t}: {v}" for t, v in languages))

@@ -38,7 +38,7 @@ MAX_ATTEMPTS = 3  # a failed item is tried again until it has failed this often
 # The order in which an item moves on; a step never moves an item back (a redelivered fetch of a
 # published item leaves it published). FAILED items move on from wherever they stopped.
 PROGRESS = (ItemStatus.NEW, ItemStatus.FETCHED, ItemStatus.EXTRACTED, ItemStatus.TRANSLATED)
-SETTLED = (ItemStatus.PUBLISHED, ItemStatus.HELD, ItemStatus.REJECTED)
+SETTLED = ItemStatus.SETTLED
 
 
 class StepError(BabelwireError):

@@ -75,6 +75,7 @@ class ItemStatus:
     HELD = "held"  # the automated editor stopped every translation of it: waiting for a person
     REJECTED = "rejected"
     FAILED = "failed"
+    SETTLED = ("published", "held", "rejected")  # the automated editor (or a person) has decided
 
 
 class SourceRow(Base):

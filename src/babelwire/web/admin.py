@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
 from babelwire.store import queries
+from babelwire.store.counts import language_counts
 from babelwire.store.held import decide_held, held_translations
 from babelwire.store.models import SourceRow
 from babelwire.web import auth
 from babelwire.web.api import add_source, patch_source
 from babelwire.web.api_models import SourceCreate, SourcePatch, form_text
-from babelwire.web.deps import DbSession, render
+from babelwire.web.deps import AppSettings, DbSession, render
 from babelwire.web.rendering import TEMPLATES
 
 PREFIX = "/admin"
@@ -245,11 +246,13 @@ def _set_enabled(request: Request, session: Session, source_id: int, *, enabled:
 
 
 @router.get("/held", response_class=HTMLResponse, dependencies=[Admin])
-def held(request: Request, session: DbSession, rejected: bool = False) -> Response:
-    """Held translations (with `?rejected=true` also those the editor rejected), worst finding first."""
+def held(request: Request, session: DbSession, settings: AppSettings, rejected: bool = False) -> Response:
+    """Held translations (with `?rejected=true` also those the editor rejected), worst finding first,
+    under the articles each target language has published, held and rejected."""
     entries = held_translations(session, include_rejected=rejected)
     ranked = {(e.item_id, e.language): sorted(e.findings, key=_finding_order) for e in entries}
-    return page(request, "held.html", entries=entries, ranked=ranked, rejected=rejected)
+    counts = language_counts(session, settings.target_languages)
+    return page(request, "held.html", entries=entries, ranked=ranked, rejected=rejected, counts=counts)
 
 
 def _finding_order(finding: dict[str, object]) -> tuple[int, int]:

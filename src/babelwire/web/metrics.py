@@ -19,13 +19,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from redis import RedisError
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from babelwire.config import Settings
 from babelwire.pipeline.distributed import broker
+from babelwire.store.counts import STATES, language_counts
 from babelwire.store.db import Store
-from babelwire.store.models import ItemRow, ItemStatus, MemoryRow, ReviewStatus, SourceRow, TranslationRow
+from babelwire.store.models import ItemRow, MemoryRow, SourceRow, TranslationRow
 from babelwire.web.websettings import IPNetwork, client_allowed
 
 UNMATCHED = "<unmatched>"  # no route: one label, not one per scanned path
@@ -35,8 +36,9 @@ router = APIRouter(include_in_schema=False)
 class StoreCollector(Collector):
     """Gauges of what is in the store, read at scrape time."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, languages: list[str]) -> None:
         self.store = store
+        self.languages = languages  # the site's target languages: each gets its counts, zeros included
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         with self.store.session() as session:
@@ -84,21 +86,21 @@ class StoreCollector(Collector):
                 value=hits,
             )
 
+            counts = language_counts(session, self.languages)
             published = GaugeMetricFamily(
                 "babelwire_published_articles", "Articles readers can see, per language.", labels=["language"]
             )
-            visible = (
-                select(TranslationRow.target_lang, func.count(distinct(ItemRow.id)))
-                .join(ItemRow, ItemRow.document_key == TranslationRow.document_key)
-                .where(
-                    ItemRow.status == ItemStatus.PUBLISHED,
-                    TranslationRow.review_status.in_(ReviewStatus.VISIBLE),
-                )
-                .group_by(TranslationRow.target_lang)
+            articles = GaugeMetricFamily(
+                "babelwire_articles",
+                "Settled articles per target language: published, held for a person, rejected.",
+                labels=["language", "state"],
             )
-            for language, count in session.execute(visible):
-                published.add_metric([language], count)
+            for language, tally in counts.items():
+                published.add_metric([language], tally.published)
+                for state in STATES:
+                    articles.add_metric([language, state], getattr(tally, state))
             yield published
+            yield articles
 
 
 class BrokerCollector(Collector):
@@ -151,9 +153,9 @@ class BrokerCollector(Collector):
 class AppMetrics:
     """One app's registry: the store collector, the broker's queues (distributed mode), HTTP metrics."""
 
-    def __init__(self, store: Store, broker_url: str | None = None) -> None:
+    def __init__(self, store: Store, languages: list[str], broker_url: str | None = None) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        self.registry.register(StoreCollector(store))
+        self.registry.register(StoreCollector(store, languages))
         if broker_url is not None:
             self.registry.register(BrokerCollector(broker_url))
         self.requests = Counter(
@@ -221,6 +223,7 @@ def register(app: FastAPI, store: Store) -> None:
     """The /metrics route and the request-counting middleware (outermost, so it times everything)."""
     settings: Settings = app.state.settings
     distributed = settings.mode == "distributed"
-    app.state.metrics = AppMetrics(store, settings.distributed.broker_url if distributed else None)
+    broker_url = settings.distributed.broker_url if distributed else None
+    app.state.metrics = AppMetrics(store, settings.target_languages, broker_url)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.include_router(router)
