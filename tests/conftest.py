@@ -15,11 +15,20 @@ from babelwire.store.db import Store
 from tests.postgres import fresh_database, postgres_available, postgres_server
 from tests.redis_server import redis_available, redis_server
 
-IN_CI = os.environ.get("CI") == "true"
+IN_CI = os.environ.get("CI") == "true"  # .ci/run sets it
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 # The SSRF guard refuses loopback; tests serve their sites on it, so test settings allow it (only it).
 LOOPBACK_NETWORKS = ["127.0.0.0/8", "::1/128"]
 LOOPBACK_ENV = ("BABELWIRE_FETCH__ALLOWED_NETWORKS", json.dumps(LOOPBACK_NETWORKS))
+
+
+def require_tool(present: bool, what: str, fix: str) -> None:
+    """Skip a test (or its module) whose tool is missing, except in CI, where a missing tool fails it."""
+    if present:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI: {fix}")
+    pytest.skip(f"{what} is not installed ({fix})", allow_module_level=True)
 
 
 @pytest.fixture(autouse=True)
@@ -33,10 +42,7 @@ def _isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    if not postgres_available():
-        if IN_CI:
-            pytest.fail("PostgreSQL is required in CI: apt-get install postgresql")
-        pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
+    require_tool(postgres_available(), "PostgreSQL", "apt-get install postgresql")
     with postgres_server() as url:
         yield url
 
@@ -44,10 +50,7 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """A private redis-server on 127.0.0.1 for the whole session; tests flush what they use."""
-    if not redis_available():
-        if IN_CI:
-            pytest.fail("Redis is required in CI: apt-get install redis-server")
-        pytest.skip("redis-server not installed (apt-get install redis-server)")
+    require_tool(redis_available(), "Redis", "apt-get install redis-server")
     with redis_server() as url:
         yield url
 

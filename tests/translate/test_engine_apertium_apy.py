@@ -19,6 +19,7 @@ from babelwire.translate.engine import Engine, TranslationError
 from babelwire.translate.engines.apertium import ApertiumEngine, installed_modes
 from babelwire.translate.engines.apertium_apy import ApertiumApyEngine
 from babelwire.translate.registry import get_engine
+from tests.conftest import require_tool
 from tests.translate.fake_mt_servers import FAST, FakeApertiumApy, Fault, fake_translate, http_error, serving
 
 MODES = Path("/usr/share/apertium/modes")
@@ -63,10 +64,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def apy_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     python = _apy_python()
-    if python is None or "spa-eng" not in installed_modes():
-        if os.environ.get("CI") == "true":
-            pytest.fail("apertium-apy and apertium-eng-spa are required in CI: scripts/system-deps.sh test")
-        pytest.skip("apertium-apy not installed (apt-get install apertium-apy apertium-eng-spa)")
+    present = python is not None and "spa-eng" in installed_modes()
+    require_tool(present, "apertium-apy with apertium-eng-spa", "scripts/system-deps.sh test")
+    assert python is not None
     port = _free_port()
     log = tmp_path_factory.mktemp("apy") / "apy.log"
     with log.open("w") as out:

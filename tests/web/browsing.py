@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -10,9 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import uvicorn
 from fastapi import FastAPI
+
+from tests.conftest import require_tool
 
 CHROMIUM = "/usr/bin/chromium"
 # No background traffic: this machine's network is closed, and tests talk to 127.0.0.1 only.
@@ -29,11 +29,7 @@ CHROMIUM_FLAGS = [
 
 def require_chromium() -> None:
     """Skip the calling test module without Chromium, except in CI, where it must be installed."""
-    if Path(CHROMIUM).exists():
-        return
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("Chromium is required in CI: apt-get install chromium")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+    require_tool(Path(CHROMIUM).exists(), "Debian's chromium", "apt-get install chromium")
 
 
 def bound_socket() -> socket.socket:

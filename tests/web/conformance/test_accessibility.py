@@ -8,7 +8,6 @@ target and page.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import urllib.error
 import urllib.request
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 
 from babelwire.store.articles import latest_articles
+from tests.conftest import require_tool
 from tests.web.browsing import CHROMIUM, CHROMIUM_FLAGS, require_chromium
 from tests.web.conformance.conftest import LiveSite
 
@@ -29,17 +29,8 @@ CHECKED = {"html-has-lang", "html-lang-valid", "document-title", "landmark-one-m
 require_chromium()
 
 
-def _require(path: Path | str, hint: str) -> None:
-    """Skip without the tool, except in CI, where it must be installed."""
-    if Path(path).exists():
-        return
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(f"{path} is required in CI: {hint}")
-    pytest.skip(f"{path} is missing ({hint})", allow_module_level=True)
-
-
-_require(AXE, "scripts/system-deps.sh test (npm ci --ignore-scripts)")
-_require(CHROMEDRIVER, "apt-get install chromium-driver")
+require_tool(AXE.exists(), str(AXE), "scripts/system-deps.sh test (npm ci --ignore-scripts)")
+require_tool(Path(CHROMEDRIVER).exists(), str(CHROMEDRIVER), "apt-get install chromium-driver")
 
 
 def _pages(site: LiveSite) -> dict[str, tuple[str, int]]:

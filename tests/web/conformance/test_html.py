@@ -7,7 +7,6 @@ Every page is fetched from the live demo site and written to a file; vnu runs on
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import require_tool
 from tests.web.conformance.conftest import LANGUAGES, LiveSite
 
 VNU_JAR = Path(__file__).resolve().parents[3] / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -59,12 +59,8 @@ class Message:
 
 
 def require_vnu() -> None:
-    """Skip without Java or vnu.jar, except in CI, where `scripts/system-deps.sh test` installs both."""
-    if VNU_JAR.exists() and shutil.which("java"):
-        return
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("vnu-jar and Java are required in CI: scripts/system-deps.sh test")
-    pytest.skip("the Nu HTML Checker needs Java and node_modules/vnu-jar (scripts/system-deps.sh test)")
+    present = VNU_JAR.exists() and shutil.which("java") is not None
+    require_tool(present, "the Nu HTML Checker (vnu.jar and Java)", "scripts/system-deps.sh test")
 
 
 def _get(client: httpx.Client, path: str, status: int = 200) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_tool
 from tests.web.conformance.conftest import LiveSite
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
@@ -25,12 +26,7 @@ PHASES = "examples,coverage,fuzzing,stateful"
 
 
 def require_schemathesis() -> None:
-    """Skip without the schemathesis CLI, except in CI, where it must be installed."""
-    if SCHEMATHESIS.exists():
-        return
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("schemathesis is required in CI: it is in the dev lock")
-    pytest.skip("schemathesis is not installed in this environment (uv sync --group dev)")
+    require_tool(SCHEMATHESIS.exists(), "the schemathesis CLI", "it is in the dev lock: make install")
 
 
 def run_schemathesis(site: LiveSite, tmp_path: Path, *headers: str) -> subprocess.CompletedProcess[str]:
