@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+import re
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import feedparser
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
+from lxml import etree
 
 from babelwire.config import Settings
 from babelwire.demo.server import DemoSite
 from babelwire.domain import BlockKind, TranslatedBlock
-from babelwire.store.articles import get_article
+from babelwire.store.articles import get_article, latest_articles
 from babelwire.store.db import Store
 from babelwire.store.models import SourceRow
 from babelwire.web.app import create_app
-from babelwire.web.feeds import FeedInfo, feed_links, render_atom, render_rss
+from babelwire.web.dates import iso_datetime, last_change, publication_date
+from babelwire.web.feeds import FEED_LIMIT, FeedInfo, article_url, feed_links, render_atom, render_rss
 from babelwire.web.jsonfeed import render_json_feed
 from babelwire.web.jsonld import news_article_jsonld
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+RFC3339_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")  # whole seconds, UTC, "Z"
 HOSTILE_TITLE = "</script><script>alert(1)</script> ]]> <!-- \x00\x0b\x1b\x7f end"
 
 
@@ -47,6 +54,34 @@ def parse_xml_feed(client: TestClient, path: str) -> Any:
     feed = feedparser.parse(response.content)
     assert feed.bozo == 0, feed.get("bozo_exception")
     return feed
+
+
+def xml_tree(client: TestClient, path: str) -> etree._Element:
+    """The feed as elements: feedparser normalizes away the order and attributes these tests check."""
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    return etree.fromstring(response.content)
+
+
+def link_attrs(parent: etree._Element) -> list[tuple[str | None, str | None, str | None]]:
+    return [(link.get("rel"), link.get("type"), link.get("href")) for link in parent.findall(f"{ATOM}link")]
+
+
+@contextmanager
+def source_changed(store: Store, source_id: int, **values: object) -> Iterator[None]:
+    """The source's row changed for a `with` block, then restored: the module's store is shared."""
+    with store.session() as session, session.begin():
+        row = session.get_one(SourceRow, source_id)
+        before = {name: getattr(row, name) for name in values}
+        for name, value in values.items():
+            setattr(row, name, value)
+    try:
+        yield
+    finally:
+        with store.session() as session, session.begin():
+            row = session.get_one(SourceRow, source_id)
+            for name, value in before.items():
+                setattr(row, name, value)
 
 
 def parse_json_feed(client: TestClient, path: str) -> dict[str, Any]:
@@ -157,6 +192,115 @@ def test_held_translation_stays_out_of_the_feeds(
         spanish = {i["id"] for i in parse_json_feed(client, "/es/feed.json")["items"]}
     assert f"http://wire.test/en/articles/{item_id}" not in english
     assert f"http://wire.test/es/articles/{item_id}" in spanish
+
+
+def test_atom_source_credits_the_polled_feed_and_its_site(
+    client: TestClient, published_store: Store, demo_site: DemoSite, source_id: int
+) -> None:
+    """RFC 4287 §4.2.11: id, title and updated of the feed the entry came from; links to its site and feed."""
+    with published_store.session() as session:
+        articles = {article_url("http://wire.test", a): a for a in latest_articles(session, "en")}
+    with source_changed(published_store, source_id, site_url=demo_site.home_url):
+        with_site = xml_tree(client, "/en/feed.atom").findall(f"{ATOM}entry")
+    with source_changed(published_store, source_id, site_url=None):  # no site known: the feed's URL stands in
+        without_site = xml_tree(client, "/en/feed.atom").findall(f"{ATOM}entry")
+    assert len(with_site) == len(without_site) == len(demo_site.articles)
+    for entry, plain in zip(with_site, without_site, strict=True):
+        (source,) = entry.findall(f"{ATOM}source")
+        assert source.findtext(f"{ATOM}id") == demo_site.rss_url
+        assert source.findtext(f"{ATOM}title") == "El Diario del Puerto"
+        updated = source.findtext(f"{ATOM}updated") or ""
+        assert RFC3339_UTC.fullmatch(updated), updated
+        assert datetime.fromisoformat(updated) == publication_date(
+            articles[entry.findtext(f"{ATOM}id") or ""]
+        )
+        assert link_attrs(source) == [
+            ("alternate", "text/html", demo_site.home_url),
+            ("self", None, demo_site.rss_url),
+        ]
+        (plain_source,) = plain.findall(f"{ATOM}source")
+        assert link_attrs(plain_source) == [("self", None, demo_site.rss_url)]
+
+
+def test_rss_source_is_the_polled_feed_and_only_for_feeds(
+    client: TestClient, published_store: Store, demo_site: DemoSite, source_id: int
+) -> None:
+    """RSS's <source url> is "the XMLization of the source": a sitemap's or index page's site is none."""
+    items = xml_tree(client, "/en/feed.rss").findall("channel/item")
+    assert len(items) == len(demo_site.articles)
+    for item in items:
+        assert [(s.get("url"), s.text) for s in item.findall("source")] == [
+            (demo_site.rss_url, "El Diario del Puerto")
+        ]
+    site = demo_site.base_url  # as people write a site: no path, which an Atom id must not lack
+    with source_changed(published_store, source_id, kind="sitemap", site_url=site):
+        sitemap_items = xml_tree(client, "/en/feed.rss").findall("channel/item")
+        sitemap_entries = xml_tree(client, "/en/feed.atom").findall(f"{ATOM}entry")
+    assert len(sitemap_items) == len(items) and all(item.find("source") is None for item in sitemap_items)
+    for entry in sitemap_entries:  # Atom still credits the source, by its site, with no self link
+        (source,) = entry.findall(f"{ATOM}source")
+        assert source.findtext(f"{ATOM}id") == f"{site}/"
+        assert link_attrs(source) == [("alternate", "text/html", site)]
+
+
+def test_feed_links_name_the_site_page_first_then_the_feed(
+    client: TestClient, site_settings: Settings, source_id: int
+) -> None:
+    """Readers may take an Atom feed's first link for the site. RSS: <link> the site, atom:link the feed."""
+    base = site_settings.base_url
+    for path, page in (
+        ("/en/feed", f"{base}/en/"),
+        (f"/es/sources/{source_id}/feed", f"{base}/es/sources/{source_id}"),
+    ):
+        atom = xml_tree(client, f"{path}.atom")
+        assert link_attrs(atom) == [
+            ("alternate", "text/html", page),
+            ("self", "application/atom+xml", f"{base}{path}.atom"),
+        ]
+        channel = xml_tree(client, f"{path}.rss").find("channel")
+        assert channel is not None and channel.findtext("link") == page
+        assert link_attrs(channel) == [("self", "application/rss+xml", f"{base}{path}.rss")]
+        assert parse_xml_feed(client, f"{path}.rss").feed.link == page
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_entry_dates_are_the_articles_publication_and_last_change(
+    client: TestClient, published_store: Store, lang: str
+) -> None:
+    """The same instants as the pages and JSON-LD (web/dates.py): whole seconds, UTC, in every format."""
+    with published_store.session() as session:
+        articles = latest_articles(session, lang, limit=FEED_LIMIT)
+    dates = {article_url("http://wire.test", a): (publication_date(a), last_change(a)) for a in articles}
+    assert dates and any(published != updated for published, updated in dates.values())
+    newest = max(updated for _, updated in dates.values())
+
+    atom = xml_tree(client, f"/{lang}/feed.atom")
+    assert datetime.fromisoformat(atom.findtext(f"{ATOM}updated") or "") == newest
+    atom_dates = {
+        entry.findtext(f"{ATOM}id"): tuple(
+            datetime.fromisoformat(entry.findtext(f"{ATOM}{name}") or "") for name in ("published", "updated")
+        )
+        for entry in atom.findall(f"{ATOM}entry")
+    }
+    assert atom_dates == dates
+
+    channel = xml_tree(client, f"/{lang}/feed.rss").find("channel")
+    assert channel is not None
+    assert parsedate_to_datetime(channel.findtext("lastBuildDate") or "") == newest
+    rss_dates = {
+        i.findtext("guid"): parsedate_to_datetime(i.findtext("pubDate") or "") for i in channel.iter("item")
+    }
+    assert rss_dates == {url: published for url, (published, _) in dates.items()}
+
+    items = parse_json_feed(client, f"/{lang}/feed.json")["items"]
+    for item in items:
+        assert RFC3339_UTC.fullmatch(item["date_published"]) and RFC3339_UTC.fullmatch(item["date_modified"])
+    json_dates = {
+        i["id"]: (datetime.fromisoformat(i["date_published"]), datetime.fromisoformat(i["date_modified"]))
+        for i in items
+    }
+    assert json_dates == dates
+    assert {i["id"]: i["date_modified"] for i in items} == {u: iso_datetime(d[1]) for u, d in dates.items()}
 
 
 def test_empty_feeds_are_valid() -> None:
