@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -28,7 +28,7 @@ from babelwire.store.articles import PublishedArticle, get_feed_source, latest_a
 from babelwire.web.dates import iso_datetime, last_change, publication_date, utc_seconds
 from babelwire.web.deps import AppSettings, DbSession, check_language
 from babelwire.web.jsonfeed import render_json_feed
-from babelwire.web.rendering import BLOCK_TAGS, block_body, language_name, withheld_count
+from babelwire.web.rendering import BLOCK_TAGS, block_body, language_name, web_url, withheld_count
 
 router = APIRouter()
 
@@ -48,12 +48,15 @@ def xml_text(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
-def safe_href(url: str) -> str | None:
-    """Only web links become hrefs: an original URL is third-party data too."""
-    try:
-        return url if urlsplit(url).scheme.lower() in ("http", "https") else None
-    except ValueError:
-        return None
+def canonical_url(url: str) -> str:
+    """The URL as feed validators compare Atom ids (RFC 3986 §6.2.2-3, in what site URLs vary): scheme and
+    host in lower case, no default port, "/" for an empty path. Sources' sites are often "https://x.org"."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    userinfo, at, host = parts.netloc.rpartition("@")
+    default = {"http": ":80", "https": ":443"}.get(scheme)
+    host = host.lower().removesuffix(default) if default else host.lower()
+    return urlunsplit((scheme, userinfo + at + host, parts.path or "/", parts.query, parts.fragment))
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def feed_updated(entries: list[Entry]) -> datetime:
 
 def notice_html(article: PublishedArticle) -> Markup:
     """The notice every entry starts with: who translated it, and where the original is."""
-    href = safe_href(article.original_url)
+    href = web_url(article.original_url)
     title = escape(article.original_title or article.original_url)
     original = Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(href, title) if href else title
     if not article.is_machine_translated:
@@ -160,7 +163,7 @@ def article_html(article: PublishedArticle, *, excerpt_only: bool = False, site_
     if not excerpt_only:
         body = blocks_html(article) + withheld_note(article, list(article.blocks), site_url)
         return xml_text(str(notice_html(article) + body))
-    href = safe_href(article.original_url)
+    href = web_url(article.original_url)
     more = (
         Markup('<p><a href="{}" rel="noopener noreferrer">Read the full article at {}</a></p>').format(
             href, article.source_name
@@ -180,7 +183,7 @@ def article_html(article: PublishedArticle, *, excerpt_only: bool = False, site_
 class SourceCredit:
     """Where an entry was copied from: the source feed's metadata (Atom <source>, RSS <source>)."""
 
-    id: str  # the feed we polled, else the source's page
+    id: str  # the feed we polled, else the source's page; in canonical form (an Atom id)
     title: str
     updated: datetime  # the source had changed at least by the time it carried this story
     feed_url: str | None  # only feeds: RSS's <source url> must be "the XMLization of the source"
@@ -189,13 +192,14 @@ class SourceCredit:
 
 def source_credit(item: Entry) -> SourceCredit | None:
     article = item.article
-    feed_url = safe_href(xml_text(article.source_feed_url or ""))
-    site_url = safe_href(xml_text(article.source_url))
+    feed_url = web_url(xml_text(article.source_feed_url or ""))
+    site_url = web_url(xml_text(article.source_url))
     ident = feed_url or site_url
     if ident is None:
         return None
     title = xml_text(article.source_name)
-    return SourceCredit(ident, title, item.published, feed_url, site_url if site_url != feed_url else None)
+    site = site_url if site_url != feed_url else None
+    return SourceCredit(canonical_url(ident), title, item.published, feed_url, site)
 
 
 class Provenance(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped
@@ -256,10 +260,12 @@ def _generator(info: FeedInfo, entries: list[Entry], fmt: str) -> FeedGenerator:
         entry.guid(item.url, permalink=True)
         entry.title(xml_text(article.title))
         entry.link(href=item.url)  # RSS <link>; Atom <link>, rel="alternate" by default
-        original = safe_href(xml_text(article.original_url))
+        original = web_url(xml_text(article.original_url))
         if original:
-            entry.provenance.via = {"href": original, "rel": "via", "hreflang": article.source_language,
-                                    "title": xml_text(article.original_title)}  # fmt: skip
+            via = {"href": original, "rel": "via", "hreflang": article.source_language}
+            if xml_text(article.original_title).strip():  # a blank title attribute is worse than none
+                via["title"] = xml_text(article.original_title)
+            entry.provenance.via = via
         entry.provenance.source = source_credit(item)
         author = xml_text(item.author)
         entry.author({"name": author})  # Atom <author>; RSS <author> would need an e-mail address,

@@ -11,6 +11,7 @@ import json
 from typing import TYPE_CHECKING
 
 from babelwire.web.dates import iso_datetime
+from babelwire.web.rendering import web_url
 
 if TYPE_CHECKING:  # feeds.py imports this module to render; the types are all it needs from there
     from babelwire.web.feeds import Entry, FeedInfo
@@ -23,7 +24,6 @@ def json_feed_item(entry: Entry) -> dict[str, object]:
     item: dict[str, object] = {
         "id": entry.url,
         "url": entry.url,
-        "external_url": article.original_url,
         "title": article.title,
         "content_html": entry.html,
         "date_published": iso_datetime(entry.published),
@@ -40,7 +40,9 @@ def json_feed_item(entry: Entry) -> dict[str, object]:
             "source_url": article.source_url,
         },
     }
-    if article.lead_image and article.lead_image.startswith(("https://", "http://")):
+    if web_url(article.original_url):  # third-party data: only web links
+        item["external_url"] = article.original_url
+    if web_url(article.lead_image):
         item["image"] = article.lead_image
     return item
 

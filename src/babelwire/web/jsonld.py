@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
 from babelwire.config import Settings
 from babelwire.store.articles import PublishedArticle
 from babelwire.web.dates import iso_datetime, last_change, publication_date
+from babelwire.web.rendering import web_url
 
 # JSON allows these escapes anywhere in a string; HTML then never sees a tag, entity or comment.
 # U+2028/9 are escaped too: harmless in JSON, line breaks to a JavaScript consumer.
@@ -27,13 +27,6 @@ _HTML_SAFE = str.maketrans(
 
 LOGO_PATH = "/static/logo.png"  # made by scripts/make_logo.py: Google wants a raster publisher logo
 LOGO_SIZE = 192
-
-
-def _web_url(url: str | None) -> str | None:
-    try:
-        return url if url and urlsplit(url).scheme.lower() in ("http", "https") else None
-    except ValueError:
-        return None
 
 
 def _date(value: datetime | None) -> str | None:
@@ -49,9 +42,9 @@ def news_article_data(article: PublishedArticle, settings: Settings) -> dict[str
     base = settings.base_url.rstrip("/")
     url = f"{base}/{article.language}/articles/{article.id}"
     source = _without_empty(
-        {"@type": "Organization", "name": article.source_name, "url": _web_url(article.source_url)}
+        {"@type": "Organization", "name": article.source_name, "url": web_url(article.source_url)}
     )
-    original_url = _web_url(article.original_url)
+    original_url = web_url(article.original_url)
     original = _without_empty(
         {
             "@type": "NewsArticle",
@@ -90,7 +83,7 @@ def news_article_data(article: PublishedArticle, settings: Settings) -> dict[str
             },
         },
         "isBasedOn": original,
-        "image": _web_url(article.lead_image),
+        "image": web_url(article.lead_image),
     }
     if article.is_machine_translated:
         data["translationOfWork"] = {"@id": original_url} if original_url else original

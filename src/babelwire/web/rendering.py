@@ -120,10 +120,7 @@ def page_block_body(context: Context, block: TranslatedBlock | None, source_lang
 
 def safe_url(value: str | None) -> str:
     """The URL when it is a web link, else "": a feed can claim `javascript:` as its site URL."""
-    try:
-        return value if value and urlsplit(value.strip()).scheme.lower() in ("http", "https") else ""
-    except ValueError:
-        return ""
+    return value if value and web_url(value.strip()) else ""
 
 
 @pass_context
@@ -151,6 +148,15 @@ def optional_function(module: str, name: str) -> Callable[..., Any] | None:
     except ImportError:
         return None
     return found if callable(found) else None
+
+
+def web_url(url: str | None) -> str | None:
+    """The URL if it is a web link (http or https), else None: original and source URLs are
+    third-party data, and only web links may become hrefs, feed links or JSON-LD URLs."""
+    try:
+        return url if url and urlsplit(url).scheme.lower() in ("http", "https") else None
+    except ValueError:
+        return None
 
 
 def language_name(code: str) -> str:
