@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from babelwire.config import DatabasePoolSettings, Settings
+from babelwire.store.changes import track_site_changes
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -74,7 +75,10 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions whose flushes bump the site's generation when readers would see the change."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    track_site_changes(sessions)
+    return sessions
 
 
 class Store:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -233,3 +234,16 @@ class CredentialRow(Base):
     secret_hash: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SiteStateRow(Base):
+    """One row: a number that grows whenever something readers can see changes (store/changes.py).
+
+    Every web process compares it with the number its cached pages were rendered at, so a
+    publish, hold or release by any process on any machine empties every cache at once."""
+
+    __tablename__ = "site_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from babelwire.config import Settings
 from babelwire.store.db import Store
 from babelwire.web import admin, api, errors, feeds, i18n, metrics, pages, sitemap, websub, wellknown
+from babelwire.web.cache import PageCache, ResponseCacheMiddleware
 from babelwire.web.conditional import ConditionalGetMiddleware
 from babelwire.web.deps import DbSession
 from babelwire.web.rendering import make_environment
@@ -27,6 +28,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store or Store.from_settings(settings)
     app.state.templates = make_environment()
+    if settings.web.cache_mb > 0:  # innermost: what it keeps is the app's answer, before any header
+        app.state.page_cache = PageCache(settings.web.cache_mb * 2**20)
+        app.add_middleware(ResponseCacheMiddleware, store=app.state.store, cache=app.state.page_cache)
     https = settings.base_url.startswith("https://")
     app.add_middleware(SecurityHeadersMiddleware, hsts_max_age=settings.web.hsts_max_age if https else 0)
     app.add_middleware(ConditionalGetMiddleware)  # outermost: its 304s and HEADs carry the security headers

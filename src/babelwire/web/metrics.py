@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from redis import RedisError
 from sqlalchemy import func, select
@@ -27,6 +27,7 @@ from babelwire.pipeline.distributed import broker
 from babelwire.store.counts import STATES, language_counts
 from babelwire.store.db import Store
 from babelwire.store.models import ItemRow, MemoryRow, SourceRow, TranslationRow
+from babelwire.web.cache import PageCache
 from babelwire.web.websettings import IPNetwork, client_allowed
 
 UNMATCHED = "<unmatched>"  # no route: one label, not one per scanned path
@@ -150,12 +151,39 @@ class BrokerCollector(Collector):
         yield from (up, depth, unacked)
 
 
+class PageCacheCollector(Collector):
+    """This process's rendered-page cache (web/cache.py): how often it answered, and what it holds."""
+
+    def __init__(self, cache: PageCache) -> None:
+        self.cache = cache
+
+    def collect(self) -> Iterator[Metric]:
+        answers = CounterMetricFamily(
+            "babelwire_page_cache_requests",
+            "Cacheable requests by outcome (this process).",
+            labels=["result"],
+        )
+        answers.add_metric(["hit"], self.cache.hits)
+        answers.add_metric(["miss"], self.cache.misses)
+        yield answers
+        yield GaugeMetricFamily("babelwire_page_cache_bytes", "Bytes of kept answers.", value=self.cache.size)
+        yield GaugeMetricFamily("babelwire_page_cache_entries", "Kept answers.", value=len(self.cache))
+
+
 class AppMetrics:
     """One app's registry: the store collector, the broker's queues (distributed mode), HTTP metrics."""
 
-    def __init__(self, store: Store, languages: list[str], broker_url: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        languages: list[str],
+        broker_url: str | None = None,
+        cache: PageCache | None = None,
+    ) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.registry.register(StoreCollector(store, languages))
+        if cache is not None:
+            self.registry.register(PageCacheCollector(cache))
         if broker_url is not None:
             self.registry.register(BrokerCollector(broker_url))
         self.requests = Counter(
@@ -224,6 +252,7 @@ def register(app: FastAPI, store: Store) -> None:
     settings: Settings = app.state.settings
     distributed = settings.mode == "distributed"
     broker_url = settings.distributed.broker_url if distributed else None
-    app.state.metrics = AppMetrics(store, settings.target_languages, broker_url)
+    cache = getattr(app.state, "page_cache", None)
+    app.state.metrics = AppMetrics(store, settings.target_languages, broker_url, cache)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.include_router(router)

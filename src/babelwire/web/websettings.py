@@ -36,6 +36,12 @@ class WebSettings(BaseModel):
         default=5, ge=1, description="Failed admin logins allowed per client address within login_window."
     )
     login_window: int = Field(default=300, ge=1, description="Seconds over which failed logins are counted.")
+    cache_mb: int = Field(
+        default=64,
+        ge=0,
+        description="Memory per web process for rendered pages, feeds and API answers (MB), emptied by "
+        "every change readers can see; 0: render every request.",
+    )
     hsts_max_age: int = Field(
         default=31_536_000,
         ge=0,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 
 from babelwire.config import FetchSettings, Settings
 from babelwire.demo.server import DemoSite
@@ -40,6 +41,7 @@ class LiveSite:
     token: str
     settings: Settings
     store: Store
+    app: FastAPI
 
     @property
     def admin_password(self) -> str:
@@ -96,8 +98,9 @@ def _serve(database: Path, token: str) -> Iterator[LiveSite]:
     settings = _settings(database, base_url)
     store = Store(settings.resolved_database_url)
     try:
-        with serve_app(create_app(settings, store), sock) as url:
-            yield LiveSite(base_url=url, token=token, settings=settings, store=store)
+        app = create_app(settings, store)
+        with serve_app(app, sock) as url:
+            yield LiveSite(base_url=url, token=token, settings=settings, store=store, app=app)
     finally:
         store.close()
 

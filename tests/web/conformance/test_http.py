@@ -17,7 +17,7 @@ from babelwire.web.app import create_app
 from tests.web.conformance.conftest import LiveSite
 
 # Headers that differ between any two answers, whatever the method.
-PER_ANSWER = {"date"}
+PER_ANSWER = {"date", "x-babelwire-cache"}  # when it was sent; whether it was rendered for it
 # GET routes that are not pages for the public: a hub's verification callback, the API's catch-all 404.
 NOT_PUBLIC_GETS = {"/websub/{source_id:int}", "/api/v1/{path:path}"}
 PRIVATE = ("/admin", "/metrics", "/api/v1/held")

@@ -1,0 +1,166 @@
+"""Rendered answers kept per web process, valid while the site's generation stays the same.
+
+A news spike sends the same few pages to thousands of readers a minute; rendering each of them
+again (queries, templates, the sanitizer) for every reader is what made the site slow. Here a
+public GET's 200 answer is kept with the generation it was rendered at (store/changes.py) and
+replayed as long as the stored generation is unchanged: one primary-key read per request instead
+of the page's queries and templates. Any change readers can see bumps the generation in its own
+transaction, so a publish, hold or release by any process, on any machine sharing the database,
+invalidates every process's cache at once; nothing here needs to know which page shows what.
+
+The generation is read before the page is rendered, so a page rendered while a change commits is
+tagged with the older number and is rendered again on the next request: never stale, at worst
+one extra render. Private answers (admin, metrics, token requests), other methods, non-200s and
+answers that set cookies are never kept. Bounded by bytes, least recently used dropped first.
+Starlette and FastAPI ship no server-side response cache, and fastapi-cache-style libraries key
+by time-to-live, which would serve a held translation until it expires; hence this module.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import anyio.to_thread
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from babelwire.store.changes import current_generation
+from babelwire.store.db import Store
+from babelwire.web.conditional import body_etag, is_private
+
+NOT_KEPT_PREFIXES = ("/websub", "/healthz", "/static")  # callbacks, liveness, files served as files
+LARGEST_SHARE = 8  # one answer may take at most this fraction of the cache
+CACHE_HEADER = b"x-babelwire-cache"  # "hit" or "miss" on answers that may be kept, as CDNs' X-Cache
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    generation: int
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+
+
+@dataclass
+class PageCache:
+    """Answers by URL for the newest generation seen; older generations are dropped whole."""
+
+    max_bytes: int
+    generation: int = -1
+    size: int = 0
+    hits: int = 0
+    misses: int = 0
+    _answers: OrderedDict[str, CachedAnswer] = field(default_factory=OrderedDict)
+
+    def get(self, url: str, generation: int) -> CachedAnswer | None:
+        self._advance(generation)
+        answer = self._answers.get(url)
+        if answer is None or answer.generation != generation:
+            self.misses += 1
+            return None
+        self._answers.move_to_end(url)
+        self.hits += 1
+        return answer
+
+    def put(self, url: str, answer: CachedAnswer) -> None:
+        if answer.generation != self.generation or answer.size * LARGEST_SHARE > self.max_bytes:
+            return  # rendered for a generation already gone, or too large to be worth a slot
+        previous = self._answers.pop(url, None)
+        if previous is not None:
+            self.size -= previous.size
+        self._answers[url] = answer
+        self.size += answer.size
+        while self.size > self.max_bytes and self._answers:
+            _, dropped = self._answers.popitem(last=False)
+            self.size -= dropped.size
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def clear(self) -> None:
+        """Forget every answer (for what the store cannot signal: code or settings changed in place)."""
+        self._answers.clear()
+        self.size = 0
+
+    def _advance(self, generation: int) -> None:
+        if generation > self.generation:
+            self.clear()
+            self.generation = generation
+
+
+def request_url(scope: Scope) -> str:
+    path: str = scope["path"]
+    query: bytes = scope["query_string"]
+    return path + ("?" + query.decode("latin-1") if query else "")
+
+
+def is_kept(scope: Scope) -> bool:
+    """Public GETs only: HEAD arrives here as GET (conditional.py turns it into one)."""
+    if scope["type"] != "http" or scope["method"] != "GET" or is_private(scope):
+        return False
+    path: str = scope["path"]
+    return not any(path == prefix or path.startswith(prefix + "/") for prefix in NOT_KEPT_PREFIXES)
+
+
+class ResponseCacheMiddleware:
+    def __init__(self, app: ASGIApp, store: Store, cache: PageCache) -> None:
+        self.app = app
+        self.store = store
+        self.cache = cache
+
+    def _generation(self) -> int:
+        with self.store.session() as session:
+            return current_generation(session)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not is_kept(scope):
+            await self.app(scope, receive, send)
+            return
+        generation = await anyio.to_thread.run_sync(self._generation)
+        url = request_url(scope)
+        answer = self.cache.get(url, generation)
+        if answer is not None:
+            headers = [*answer.headers, (CACHE_HEADER, b"hit")]
+            await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+            await send({"type": "http.response.body", "body": answer.body})
+            return
+        recorder = _Recorder(send, generation)
+        await self.app(scope, receive, recorder.forward)
+        if recorder.answer is not None:
+            self.cache.put(url, recorder.answer)
+
+
+class _Recorder:
+    """Passes the answer on as it comes and keeps a copy of it when it may be kept."""
+
+    def __init__(self, send: Send, generation: int) -> None:
+        self.send = send
+        self.generation = generation
+        self.start: Message | None = None
+        self.parts: list[bytes] = []
+        self.answer: CachedAnswer | None = None
+
+    async def forward(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = Headers(raw=message["headers"])
+            control = headers.get("cache-control", "")
+            if message["status"] == 200 and "set-cookie" not in headers and "no-store" not in control:
+                self.start = message
+                message = {**message, "headers": [*message["headers"], (CACHE_HEADER, b"miss")]}
+        elif message["type"] == "http.response.body" and self.start is not None:
+            self.parts.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                self._keep(b"".join(self.parts))
+        await self.send(message)
+
+    def _keep(self, body: bytes) -> None:
+        assert self.start is not None
+        headers = list(self.start["headers"])
+        if not any(name.lower() == b"etag" for name, _ in headers):
+            headers.append((b"etag", body_etag(body).encode("latin-1")))  # hashed once, not per hit
+        self.answer = CachedAnswer(self.generation, self.start["status"], headers, body)
