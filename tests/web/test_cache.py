@@ -3,17 +3,19 @@ every cache at once — in one process, and across two web processes sharing the
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -22,7 +24,8 @@ from babelwire.store.db import Store
 from babelwire.store.held import decide_held
 from babelwire.store.models import ReviewStatus, SourceRow, TranslationRow
 from babelwire.web.app import create_app
-from babelwire.web.cache import CachedAnswer, PageCache
+from babelwire.web.cache import CachedAnswer, PageCache, ResponseCacheMiddleware
+from tests.web.browsing import serve_app
 from tests.web.test_api import add_article, seed_wire
 
 CACHE = "x-babelwire-cache"
@@ -169,6 +172,29 @@ def test_the_cache_stays_within_its_bytes() -> None:
     assert cache.get("/49", 4) is None and len(cache) == 0  # a new generation drops the old one whole
     cache.put("/late", CachedAnswer(3, 200, [], b"late"))  # rendered for a gone generation
     assert cache.get("/late", 4) is None
+
+
+def test_an_answer_is_kept_before_the_client_has_it_all(tmp_path: Path) -> None:
+    """The route's session closes after the answer went out (a yield dependency's teardown): the next
+    request on the same connection may come first, and must find the answer already kept."""
+    store = Store(f"sqlite:///{tmp_path / 'race.db'}")
+    app = FastAPI()
+
+    async def slow_teardown() -> AsyncIterator[None]:
+        yield
+        await asyncio.sleep(0.3)
+
+    @app.get("/page", dependencies=[Depends(slow_teardown)])
+    def page() -> dict[str, str]:
+        return {"page": "rendered"}
+
+    app.add_middleware(ResponseCacheMiddleware, store=store, cache=PageCache(2**20))
+    try:
+        with serve_app(app) as url, httpx.Client(base_url=url) as client:
+            assert client.get("/page").headers[CACHE] == "miss"
+            assert client.get("/page").headers[CACHE] == "hit"
+    finally:
+        store.close()
 
 
 def _free_port() -> int:

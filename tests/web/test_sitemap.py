@@ -167,10 +167,13 @@ def test_a_held_translation_is_left_out(
 
 
 def test_large_site_gets_a_sitemap_index(
-    client: TestClient, demo_site: DemoSite, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, demo_site: DemoSite, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     whole = urls(parse(client, "/sitemap.xml"))
     monkeypatch.setattr(sitemap, "ITEMS_PER_FILE", 2)
+    cache = client.app.state.page_cache  # type: ignore[attr-defined]  # a setting changed in place
+    cache.clear()
+    request.addfinalizer(cache.clear)
     index = parse(client, "/sitemap.xml")
     assert etree.QName(index).localname == "sitemapindex"
     files = [loc.text or "" for loc in index.findall("s:sitemap/s:loc", NS)]

@@ -19,6 +19,7 @@ by time-to-live, which would serve a held translation until it expires; hence th
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import anyio.to_thread
@@ -129,21 +130,22 @@ class ResponseCacheMiddleware:
             await send({"type": "http.response.start", "status": answer.status, "headers": headers})
             await send({"type": "http.response.body", "body": answer.body})
             return
-        recorder = _Recorder(send, generation)
+        recorder = _Recorder(send, generation, lambda answer: self.cache.put(url, answer))
         await self.app(scope, receive, recorder.forward)
-        if recorder.answer is not None:
-            self.cache.put(url, recorder.answer)
 
 
 class _Recorder:
-    """Passes the answer on as it comes and keeps a copy of it when it may be kept."""
+    """Passes the answer on as it comes and keeps a copy of it when it may be kept.
 
-    def __init__(self, send: Send, generation: int) -> None:
+    The copy is kept before the last part goes out: the app may still be closing its session when
+    the client, which has the whole answer, sends its next request on the same connection."""
+
+    def __init__(self, send: Send, generation: int, keep: Callable[[CachedAnswer], None]) -> None:
         self.send = send
         self.generation = generation
+        self.keep = keep
         self.start: Message | None = None
         self.parts: list[bytes] = []
-        self.answer: CachedAnswer | None = None
 
     async def forward(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -163,4 +165,4 @@ class _Recorder:
         headers = list(self.start["headers"])
         if not any(name.lower() == b"etag" for name, _ in headers):
             headers.append((b"etag", body_etag(body).encode("latin-1")))  # hashed once, not per hit
-        self.answer = CachedAnswer(self.generation, self.start["status"], headers, body)
+        self.keep(CachedAnswer(self.generation, self.start["status"], headers, body))
