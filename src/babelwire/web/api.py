@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
-from babelwire.store.articles import newest_first, published_query
+from babelwire.store.articles import newest_first, published_query, published_row
 from babelwire.store.held import HeldTranslation, decide_held, held_translations
 from babelwire.store.models import DocumentRow, ItemRow, SourceRow, TranslationRow
 from babelwire.store.search import matching
@@ -134,7 +134,7 @@ def show_article(
 ) -> ArticleDetail:
     """The translation with each source sentence beside it and the automated editor's findings."""
     language = _language(settings, lang)
-    row = session.execute(_filtered(session, language).where(ItemRow.id == article_id)).first()
+    row = published_row(session, language, article_id)
     if row is None:
         raise APIError(404, f"no published article {article_id} in {language!r}")
     return article_detail(row, settings.base_url)

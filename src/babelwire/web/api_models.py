@@ -24,6 +24,7 @@ from sqlalchemy import Row
 
 from babelwire.domain import BlockKind, Repair, TranslatedBlock, repairs_from_json
 from babelwire.extract.sanitize import sanitize_inline
+from babelwire.store.articles import PublishedRow
 from babelwire.store.models import DocumentRow, ItemRow, SourceRow, TranslationRow
 from babelwire.web.rendering import block_body
 
@@ -36,7 +37,7 @@ URL_PATTERN = rf"^[Hh][Tt][Tt][Pp][Ss]?://{_LABEL}(\.{_LABEL})*(:{_PORT})?([/?#]
 MAX_URL = 2000
 MAX_NAME = 300
 NAME_PATTERN = r"\S"  # at least one character that is not white space
-ArticleRow = Row[ItemRow, DocumentRow, TranslationRow, SourceRow]
+ArticleRow = Row[ItemRow, DocumentRow, TranslationRow, SourceRow] | PublishedRow  # a list row or one by id
 
 
 @dataclass(frozen=True)
