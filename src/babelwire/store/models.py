@@ -121,6 +121,7 @@ class ItemRow(Base):
     __table_args__ = (
         Index("ix_items_status", "status"),
         Index("ix_items_status_queued_at", "status", "queued_at"),
+        Index("ix_items_document_key", "document_key"),  # translations join their item by it
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
