@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
+import re
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -197,32 +197,33 @@ def test_an_answer_is_kept_before_the_client_has_it_all(tmp_path: Path) -> None:
         store.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+RUNNING_ON = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
 
 
 @contextmanager
 def web_process(settings: Settings) -> Iterator[httpx.Client]:
-    """The site as deployed: uvicorn --factory in its own process, configured by the environment."""
-    port = _free_port()
+    """The site as deployed: uvicorn --factory in its own process, configured by the environment.
+
+    It binds port 0 itself and says which port it got: a port picked here and bound there could be
+    taken by another server in between, and the test would talk to that one."""
     env = {**os.environ, "BABELWIRE_DATABASE_URL": settings.resolved_database_url,
            "BABELWIRE_DATA_DIR": str(settings.data_dir), "BABELWIRE_TARGET_LANGUAGES": "en"}  # fmt: skip
     command = [sys.executable, "-m", "uvicorn", "--factory", "babelwire.web.asgi:app_from_environment",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
-    process = subprocess.Popen(command, env=env)
+               "--host", "127.0.0.1", "--port", "0", "--log-level", "info", "--no-access-log"]  # fmt: skip
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        raise
-                time.sleep(0.1)
+        lines = []
+        for line in process.stderr:
+            lines.append(line)
+            if found := RUNNING_ON.search(line):
+                break
+        else:
+            raise AssertionError("uvicorn did not start:\n" + "".join(lines))
+        drain = threading.Thread(target=process.stderr.read, daemon=True)  # keep the pipe from filling
+        drain.start()
+        with httpx.Client(base_url=f"http://127.0.0.1:{found[1]}", timeout=10) as client:
+            assert client.get("/healthz").status_code == 200
             yield client
     finally:
         process.terminate()
