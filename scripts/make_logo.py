@@ -6,9 +6,9 @@ with the standard library only, so no image tool is needed to remake it.
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
+
+from babelwire.demo.png import RGBA, encode_png
 
 SIZE, RADIUS, SCALE = 192, 36, 12
 DARK, WHITE = (0x1D, 0x1D, 0x1F, 255), (255, 255, 255, 255)
@@ -48,17 +48,7 @@ def png() -> bytes:
         )
         for y in range(SIZE)
     )
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", SIZE, SIZE, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows, 9))
-        + chunk(b"IEND", b"")
-    )
+    return encode_png(SIZE, SIZE, rows, RGBA)
 
 
 if __name__ == "__main__":

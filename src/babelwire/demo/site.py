@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import struct
 import tomllib
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +21,7 @@ import jinja2
 from feedgen.feed import FeedGenerator
 
 from babelwire.demo import chrome
+from babelwire.demo.png import RGB, encode_png
 from babelwire.demo.server import Response
 
 HTML = "text/html; charset=utf-8"
@@ -266,14 +265,4 @@ def _png(seed: str, width: int = 640, height: int = 360) -> bytes:
     """A small solid-colour PNG, so image URLs resolve without shipping binary files."""
     red, green, blue = hashlib.sha256(seed.encode()).digest()[:3]
     row = b"\x00" + bytes((red, green, blue)) * width
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(row * height, 9))
-        + chunk(b"IEND", b"")
-    )
+    return encode_png(width, height, row * height, RGB)
