@@ -59,6 +59,11 @@ class PollSettings(BaseModel):
     max_interval: int = 86400
     max_failures: int = 10  # consecutive failures before a source is disabled (0: never)
     max_backoff: int = 86400
+    parse_processes: int | None = Field(
+        default=None,
+        description="Processes that parse feeds in a large round (200+ due sources): none is one per "
+        "core but one, at most 4; 0 parses in the runner's own process.",
+    )
 
 
 class WebSubSettings(BaseModel):

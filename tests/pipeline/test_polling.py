@@ -18,6 +18,7 @@ from babelwire.config import FetchSettings, PollSettings, Settings, WebSubSettin
 from babelwire.demo.server import Response, SiteServer
 from babelwire.domain import FeedItem, Source
 from babelwire.fetch.fetcher import open_fetcher
+from babelwire.pipeline import embedded
 from babelwire.pipeline.embedded import EmbeddedRunner
 from babelwire.pipeline.polling import Poller, interleave_by_host
 from babelwire.pipeline.report import RunReport
@@ -214,6 +215,23 @@ def test_the_idle_runner_wakes_for_pushed_items(settings: Settings, store: Store
     with store.session() as session:
         item = session.scalar(select(ItemRow))
     assert item is not None and (item.status, item.error_class) == (ItemStatus.FAILED, "http_404")
+
+
+def test_work_that_came_during_a_round_starts_the_next_one_at_once(
+    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The idle runner looks before it waits: a push stored while a round ran waits for no wake-up."""
+    monkeypatch.setattr(embedded, "WAKE_CHECK_SECONDS", 3600)
+    (source_id,) = add_sources(store, Source(name="f", url="https://news.example/feed"))
+    with store.session() as session, session.begin():
+        row = session.get_one(SourceRow, source_id)
+        row.next_poll_at = datetime.now(UTC) + timedelta(hours=1)
+        queries.add_items(session, row, (FeedItem("https://news.example/pushed", "g", "pushed"),))
+    runner = EmbeddedRunner(polite_settings(settings), store)
+    try:
+        asyncio.run(asyncio.wait_for(runner._idle(asyncio.Event()), timeout=60))  # not an hour
+    finally:
+        runner.close()
 
 
 def _due(n: int, host: str) -> DueSource:

@@ -28,6 +28,7 @@ from babelwire.sources.index_page import (
     page_title,
     parse_html,
 )
+from babelwire.sources.parse_pool import FeedParser
 from babelwire.sources.sitemap import MAX_ITEMS, SITEMAP_ACCEPT, SITEMAP_TYPES, newest_first, parse_sitemap
 
 __all__ = ["MAX_CHILD_SITEMAPS", "Getter", "discover", "poll_source"]
@@ -52,10 +53,16 @@ class Getter(Protocol):
 
 
 async def poll_source(
-    getter: Getter, source: Source, *, etag: str | None = None, last_modified: str | None = None
+    getter: Getter,
+    source: Source,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    parse: FeedParser | None = None,
 ) -> FeedPoll:
     """Fetch and parse a source, conditionally: a 304 gives an empty, `not_modified` poll.
 
+    `parse` parses a feed's body elsewhere (a big round's ParsePool); by default, here.
     Raises FetchError (network, HTTP, limits) or SourceError (the body is not what the
     source's kind promises); the runner records either on the source.
     """
@@ -78,6 +85,8 @@ async def poll_source(
         poll = await _sitemap_poll(getter, result)
     elif source.kind == SourceKind.INDEX:
         poll = _index_poll(result, pattern)
+    elif parse is not None:
+        poll = await parse(result.body, result.final_url, result.content_type)
     else:
         poll = parse_feed(result.body, result.final_url, result.content_type)
     return replace(poll, etag=etag, last_modified=last_modified)
