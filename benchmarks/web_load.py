@@ -277,8 +277,8 @@ def summary(cell: dict[str, Any]) -> str:
     if "skipped" in cell:
         return f"skipped ({cell['skipped']})"
     return (f"p50 {cell['p50']} p95 {cell['p95']} p99 {cell['p99']} ms, {cell['rps']} req/s, "
-            f"{cell['errors']} errors {cell['error_kinds'] or ''}, server CPU {cell['server_cpu']}%, "
-            f"locust CPU {cell['loadgen_cpu']}%")  # fmt: skip
+            f"{cell['errors']} errors {cell['error_kinds'] or ''}, {cell.get('unanswered', 0)} unanswered, "
+            f"server CPU {cell['server_cpu']}%, locust CPU {cell['loadgen_cpu']}%")  # fmt: skip
 
 
 def cell_text(cell: dict[str, Any] | None) -> list[str]:
@@ -287,7 +287,8 @@ def cell_text(cell: dict[str, Any] | None) -> list[str]:
     if "skipped" in cell:
         return ["—", "—", "—", "—", "sat."]
     errors = str(cell["errors"]) if not cell["errors"] else f"[red]{cell['errors']}[/red]"
-    return [str(cell["p50"]), str(cell["p95"]), str(cell["p99"]), f"{cell['rps']:.0f}", errors]
+    latency = ["—" if cell[p] is None else str(cell[p]) for p in ("p50", "p95", "p99")]  # none answered
+    return [*latency, f"{cell['rps']:.0f}", errors]
 
 
 def print_table(
@@ -393,13 +394,13 @@ def main(argv: list[str] | None = None) -> int:
                             console.print(f"  {route}: primed the cache with {primed} paths in {seconds} s")
                         for cell in run_route(server, route, paths[route], args, f"{backend} {mode} {route}"):
                             report["results"].append({"backend": backend, "cache": mode, **cell})
+                        out.parent.mkdir(parents=True, exist_ok=True)
+                        out.write_text(json.dumps(report, indent=1) + "\n")  # a cut run keeps its routes
                         if not idle(server.pid, limit=10):  # still busy with what timed out: a clean start
                             console.print("  the server is still busy: restarting it")
                             server.stop()
                             server.start()
                     server.stop()
-                    out.parent.mkdir(parents=True, exist_ok=True)
-                    out.write_text(json.dumps(report, indent=1) + "\n")
     for backend in backends:
         print_table(backend, [r for r in report["results"] if r["backend"] == backend], args, meta)
     report["seconds"] = round((datetime.now(UTC) - started).total_seconds())

@@ -38,6 +38,7 @@ class Reader(FastHttpUser):
     paths: ClassVar[list[str]] = ["/healthz"]
     route = "healthz"
     interval = 1.0  # seconds between one reader's requests
+    sent = 0  # requests started, by every reader: those still unanswered at the end are counted too
     wait_time = constant_throughput(1)
 
     def on_start(self) -> None:
@@ -45,6 +46,7 @@ class Reader(FastHttpUser):
 
     @task
     def read(self) -> None:
+        Reader.sent += 1
         self.client.get(random.choice(self.paths), name=self.route)
 
 
@@ -94,6 +96,7 @@ def run_cell(env: Environment, plan: dict[str, Any], route: str, rate: int) -> d
     env.stats.reset_all()
     me = psutil.Process()
     server_before, own_before = cpu_seconds(plan["server_pids"]), sum(me.cpu_times()[:2])
+    sent_before = Reader.sent
     started = time.monotonic()
     gevent.sleep(plan["duration"])
     window = time.monotonic() - started
@@ -104,6 +107,7 @@ def run_cell(env: Environment, plan: dict[str, Any], route: str, rate: int) -> d
     result = {
         "route": route, "rate": rate, "users": users, "seconds": round(window, 2),
         "requests": total.num_requests, "errors": total.num_failures, "error_kinds": errors,
+        "unanswered": max(0, Reader.sent - sent_before - total.num_requests),
         "rps": round(total.num_requests / window, 1),
         **{f"p{p}": total.get_response_time_percentile(p / 100) if total.num_requests else None
            for p in (50, 95, 99)},
