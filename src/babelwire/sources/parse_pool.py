@@ -67,6 +67,8 @@ class _Worker:
             await self.process.stdin.drain()
         except ConnectionError as exc:
             self._fail(exc)
+            if future.done() and not future.cancelled():
+                future.exception()  # retrieved: the error is raised here instead
             raise
         return await future
 
@@ -114,10 +116,14 @@ class ParsePool:
         path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
         env = {**os.environ, "PYTHONPATH": path}
         for _ in range(self.processes):
-            process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "babelwire.sources.parse_worker",
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
-            )  # fmt: skip
+            try:
+                process = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "babelwire.sources.parse_worker",
+                    stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
+                )  # fmt: skip
+            except OSError as exc:  # no memory or processes left: parse with fewer workers, or inline
+                log.warning("cannot start a feed parsing process (%s); %d started", exc, len(self._workers))
+                break
             self._workers.append(_Worker(process))
         return self
 
