@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from babelwire.extract import language
 from babelwire.extract.language import classify, detect_language, normalize_language
 
 # Hand-written news-style paragraphs, one per language.
@@ -90,3 +91,29 @@ def test_classify_reports_confidence() -> None:
 )
 def test_normalize_language(raw: str | None, expected: str | None) -> None:
     assert normalize_language(raw) == expected
+
+
+def test_long_text_is_decided_on_its_first_characters_when_certain(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = language.classify
+
+    def counting(text: str) -> tuple[str | None, float]:
+        calls.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(language, "classify", counting)
+    long_spanish = " ".join([TEXTS["es"]] * 30)
+    assert detect_language(long_spanish, "ca") == "es"
+    assert calls == [language.FIRST_SAMPLE_CHARS]
+
+
+def test_an_unsure_first_sample_reads_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    def unsure_at_first(text: str) -> tuple[str | None, float]:
+        calls.append(len(text))
+        return ("en", 0.9) if len(text) == language.FIRST_SAMPLE_CHARS else ("es", 0.99)
+
+    monkeypatch.setattr(language, "classify", unsure_at_first)
+    assert language._classify_quickly("x" * 3000) == ("es", 0.99)
+    assert calls == [language.FIRST_SAMPLE_CHARS, 3000]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
+import nh3
 import pytest
 
+from babelwire.extract import sanitize
 from babelwire.extract.sanitize import sanitize_inline
 
 BASE = "https://news.example/world/story.html"
@@ -95,3 +99,19 @@ def test_only_href_survives_on_any_tag() -> None:
         '<a href="https://x.example/" title="t" lang="en" dir="rtl">m</a><em lang="fr" title="x">y</em>'
     )
     assert out == f'<a href="https://x.example/" {REL}>m</a><em>y</em>'
+
+
+def test_plain_text_shortcut_is_what_nh3_returns() -> None:
+    """Text without & < > NBSP CR NUL BOM or surrogates skips the parser: nh3 would return it as is."""
+    chars = [chr(c) for c in range(0x300)] + list("\u2028\u202e\u200b\u00ad\u0301\ufdd0\ufffd\U0001f600 ")
+    rng = random.Random(13)
+    for _ in range(20_000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(1, 24)))
+        if sanitize._PARSER_NEEDED.search(text) is None:
+            assert sanitize_inline(text) == text == nh3.clean(text)
+
+
+def test_text_needing_the_parser_still_goes_through_it() -> None:
+    assert sanitize_inline("a\u00a0b") == "a&nbsp;b"
+    assert sanitize_inline("\ufeffword") == "word"
+    assert sanitize_inline("1 > 0") == "1 &gt; 0"

@@ -39,9 +39,8 @@ _SKIP_TAGS = frozenset({"graphic", "comments", "teiHeader", "fw"})
 # page, but they split words for search, language id, snippet matching and MT. Zero-width
 # (non-)joiners and bidi marks stay: they change how Persian, Indic and RTL text renders.
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SPACES = re.compile(r"[^\S\n]+")
 _HTML_SPACES = re.compile(r"\s+")
-_EDGE_BREAKS = re.compile(r"^(?:\s|<br>)+|(?:\s|<br>)+$")
+_BLANK_LINES = re.compile(r"\n{2,}")
 _WORD = re.compile(r"\w")
 _ADDRESS = re.compile(r"://|www\.|@")
 
@@ -72,8 +71,9 @@ class _Run:
     def add_text(self, value: str | None) -> None:
         if value:
             value = _INVISIBLE.sub("", value)
-            self.html.append(escape(_HTML_SPACES.sub(" ", value), quote=False))
-            self.text.append(_SPACES.sub(" ", value.replace("\n", " ")))
+            spaced = _HTML_SPACES.sub(" ", value)  # newlines too: a line break in a block is <lb/>
+            self.html.append(escape(spaced, quote=False))
+            self.text.append(spaced)
             if not self.link_depth and _WORD.search(value):
                 self.has_unlinked_text = True
 
@@ -90,11 +90,13 @@ class _Builder:
 
     def flush(self, run: _Run) -> None:
         """Turn a run into a block, unless it holds no text at all."""
-        text = unicodedata.normalize("NFC", "".join(run.text))
-        text = "\n".join(line.strip() for line in text.split("\n"))
-        text = re.sub(r"\n{2,}", "\n", text).strip()
+        text = unicodedata.normalize("NFC", "".join(run.text)) if run.text else ""
+        if "\n" in text:
+            text = "\n".join(line.strip() for line in text.split("\n"))
+            text = _BLANK_LINES.sub("\n", text)
+        text = text.strip()
         if text and not _is_link_chrome(run, text):
-            html = unicodedata.normalize("NFC", _EDGE_BREAKS.sub("", "".join(run.html)))
+            html = unicodedata.normalize("NFC", _strip_edge_breaks("".join(run.html)))
             kind = run.kind
             if kind is BlockKind.PARAGRAPH and normalize_space(text) in self.captions:
                 kind = BlockKind.CAPTION
@@ -176,6 +178,21 @@ class _Builder:
         run.html.append(closing)
         if closing == "</a>":
             run.link_depth -= 1
+
+
+def _strip_edge_breaks(html: str) -> str:
+    """`html` without leading and trailing whitespace and <br>s.
+
+    A loop rather than one regex: an anchored-at-end regex is tried at every space of the block.
+    """
+    while True:
+        html = html.strip()
+        if html.startswith("<br>"):
+            html = html[4:]
+        elif html.endswith("<br>"):
+            html = html[:-4]
+        else:
+            return html
 
 
 def _is_link_chrome(run: _Run, text: str) -> bool:

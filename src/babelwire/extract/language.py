@@ -27,6 +27,12 @@ MIN_CONFIDENCE = 0.85
 MIN_CONFIDENCE_UNDECLARED = 0.95
 # Enough text for a stable answer; classifying more only costs time.
 MAX_DETECT_CHARS = 4000
+# The classifier's cost is per byte, and the first 1,000 characters of an article give all but
+# about 1 % of answers with near certainty; only an unsure answer reads on to MAX_DETECT_CHARS.
+# On the extraction dev set (990 pages) every answer is the one 4,000 characters give, at under
+# half the cost (benchmarks/extraction.py).
+FIRST_SAMPLE_CHARS = 1000
+CERTAIN = 0.999
 
 # ISO 639-2 codes and retired ISO 639-1 codes still seen in the wild.
 _ALIASES = {
@@ -63,6 +69,23 @@ def classify(text: str) -> tuple[str | None, float]:
     return normalize_language(str(label)), float(confidence)
 
 
+def _classify_quickly(text: str) -> tuple[str | None, float]:
+    """`classify(text)`, from the first FIRST_SAMPLE_CHARS alone when that answer is certain."""
+    if len(text) > FIRST_SAMPLE_CHARS:
+        detected, confidence = classify(text[:FIRST_SAMPLE_CHARS])
+        if confidence >= CERTAIN:
+            return detected, confidence
+    return classify(text)
+
+
+def _has_letters(text: str, count: int) -> bool:
+    """At least `count` letters in `text`: stops at the count instead of listing every letter."""
+    for number, _ in enumerate(_LETTERS.finditer(text), start=1):
+        if number >= count:
+            return True
+    return count <= 0
+
+
 def detect_language(text: str, declared: str | None = None) -> str | None:
     """The article's language as an ISO 639-1 code, or None when it cannot be told.
 
@@ -70,13 +93,12 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     to the declaration; with neither, only a very confident guess is returned.
     """
     hint = normalize_language(declared)
-    detected, confidence = classify(text)
+    detected, confidence = _classify_quickly(text)
     if detected is None:
         return hint
     if detected == hint:
         return hint
-    letters = len(_LETTERS.findall(text[:MAX_DETECT_CHARS]))
-    if letters >= MIN_DETECT_CHARS and confidence >= MIN_CONFIDENCE:
+    if confidence >= MIN_CONFIDENCE and _has_letters(text[:MAX_DETECT_CHARS], MIN_DETECT_CHARS):
         return detected
     if hint is not None:
         return hint

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from itertools import chain
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
@@ -96,19 +97,26 @@ def _json_ld_dates(tree: HtmlElement) -> Iterator[str]:
                 stack.extend(node)
 
 
-def published_datetime(tree: HtmlElement, day: str | None = None) -> datetime | None:
-    """The publication instant the page declares, else htmldate's `day` at 00:00 UTC."""
+def _time_elements(tree: HtmlElement) -> Iterator[str]:
+    for value in tree.xpath('//time[@itemprop="datePublished" or @pubdate]/@datetime'):
+        yield str(value)
+
+
+def declared_published(tree: HtmlElement) -> datetime | None:
+    """The publication instant in the page's meta tags, JSON-LD or <time>, if any parses.
+
+    In that order, and lazily: JSON-LD is only parsed when no meta tag gives a date. Without
+    one, the caller falls back to htmldate's day (`page_metadata.htmldate_day`) at 00:00 UTC.
+    """
     metas = dict(reversed(list(_meta_values(tree))))  # first occurrence of each key wins
-    candidates: list[str] = [metas[key] for key in _PUBLISHED_META if key in metas]
-    candidates.extend(_json_ld_dates(tree))
-    candidates.extend(
-        str(value) for value in tree.xpath('//time[@itemprop="datePublished" or @pubdate]/@datetime')
+    candidates = chain(
+        (metas[key] for key in _PUBLISHED_META if key in metas), _json_ld_dates(tree), _time_elements(tree)
     )
     for candidate in candidates:
         parsed = parse_datetime(candidate)
         if parsed is not None:
             return parsed
-    return parse_datetime(day)
+    return None
 
 
 def declared_language(tree: HtmlElement, headers: dict[str, str] | None = None) -> str | None:
