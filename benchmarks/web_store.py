@@ -7,7 +7,8 @@ sentence pairs; "original" with one pair per block where source and site languag
 pipeline/stages.translate_article does), verdicts "publish", items "published" with site_published_at.
 The text comes from made-up vocabularies (function words, then syllable words, Zipf-distributed), in
 which a sentence has the same concepts in every language: what a search for a word finds is known.
-Pages (the fetched HTML) are left out: no web route reads them.
+Pages (the fetched HTML) are left out: no web route reads them. Listings are written per batch by
+the store's own rule (store/listings.refresh_listings), as the pipeline's flushes write them.
 
 Stores are cached under data/bench/web_load/ by size and VERSION (`rebuild=True` forces a new one).
 Rows are made by worker processes while this one writes them with SQLAlchemy Core executemany, a
@@ -50,12 +51,13 @@ from babelwire.domain import (  # noqa: E402
     content_hash,
 )
 from babelwire.store.db import MIGRATIONS, Store, make_engine  # noqa: E402
+from babelwire.store.listings import refresh_listings  # noqa: E402
 from babelwire.store.models import Base, ItemStatus, ReviewStatus  # noqa: E402
 from web_text import HEADINGS, LANGUAGES, POOL, TITLES, VERSION, make_text, search_terms  # noqa: E402
 
 DATA = ROOT / "data" / "bench" / "web_load"
 SOURCES = 20
-TABLES = ("sources", "documents", "items", "translations")  # in foreign-key order
+TABLES = ("sources", "documents", "items", "translations", "listings")  # in foreign-key order
 BATCH = 1000  # items per transaction (their documents and translations too)
 GENERATORS = max(1, min(3, (os.cpu_count() or 2) - 1))  # processes making rows while one writes them
 DAYS = 180  # publication dates spread over the last half year
@@ -351,7 +353,7 @@ def build_sqlite(articles: int, path: Path, log: Any = print) -> dict[str, Any]:
     Store(sqlite_url(tmp)).close()  # the schema, by the migrations
     engine = make_engine(sqlite_url(tmp))
     event.listen(engine, "connect", _no_sync)  # after the store's pragmas: a failed build is redone
-    sources, documents, items, translations = (Base.metadata.tables[name] for name in TABLES)
+    sources, documents, items, translations, _ = (Base.metadata.tables[name] for name in TABLES)
     try:
         with bulk_full_text(engine) as index:
             with engine.begin() as conn:
@@ -362,6 +364,7 @@ def build_sqlite(articles: int, path: Path, log: Any = print) -> dict[str, Any]:
                     conn.execute(insert(documents), doc_rows)
                     conn.execute(insert(items), item_rows)
                     conn.execute(insert(translations), translation_rows)
+                    refresh_listings(conn, item_ids=[row["id"] for row in item_rows])
                     index(conn)
                 done = min((number + 1) * BATCH, articles)
                 if done % 20_000 == 0 or done == articles:

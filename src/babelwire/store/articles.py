@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from babelwire.domain import BlockKind, Repair, SourceKind, TranslatedBlock, repairs_from_json
-from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, ReviewStatus, SourceRow, TranslationRow
+from babelwire.store.models import DocumentRow, ItemRow, ListingRow, ReviewStatus, SourceRow, TranslationRow
 
 
 @dataclass(frozen=True)
@@ -95,25 +95,25 @@ class PublishedArticle:
 
 
 def published_query(language: str) -> Select[ItemRow, DocumentRow, TranslationRow, SourceRow]:
-    """Published items with the newest visible translation into `language`: what readers may see."""
-    newest = (
-        select(TranslationRow.document_key, func.max(TranslationRow.created_at).label("created"))
-        .where(TranslationRow.target_lang == language, TranslationRow.review_status.in_(ReviewStatus.VISIBLE))
-        .group_by(TranslationRow.document_key)
-        .subquery()
-    )
+    """Published items with the newest visible translation into `language`: what readers may see.
+
+    Read from the listings table (store/listings.py), so filters on ListingRow's columns and
+    newest_first's order are served by its indexes."""
     return (
         select(ItemRow, DocumentRow, TranslationRow, SourceRow)
+        .select_from(ListingRow)
+        .join(ItemRow, ItemRow.id == ListingRow.item_id)
         .join(DocumentRow, ItemRow.document_key == DocumentRow.key)
-        .join(TranslationRow, TranslationRow.document_key == DocumentRow.key)
-        .join(
-            newest,
-            (newest.c.document_key == TranslationRow.document_key)
-            & (newest.c.created == TranslationRow.created_at),
-        )
+        .join(TranslationRow, TranslationRow.key == ListingRow.translation_key)
         .join(SourceRow, ItemRow.source_id == SourceRow.id)
-        .where(ItemRow.status == ItemStatus.PUBLISHED, TranslationRow.target_lang == language)
+        .where(ListingRow.language == language)
     )
+
+
+def count_listed(session: Session, language: str, *conditions: ColumnElement[bool]) -> int:
+    """How many articles `language` lists under these conditions on ListingRow (an index count)."""
+    query = select(func.count()).select_from(ListingRow).where(ListingRow.language == language, *conditions)
+    return int(session.scalar(query) or 0)
 
 
 def article_from_row(
@@ -150,10 +150,7 @@ def article_from_row(
 
 def newest_first() -> tuple[ColumnElement[Any], ...]:
     """The home page's, feeds' and search's order: the original's date when known, else when found."""
-    return (
-        func.coalesce(DocumentRow.published_at, ItemRow.published_at, ItemRow.site_published_at).desc(),
-        ItemRow.id.desc(),
-    )
+    return ListingRow.sort_at.desc(), ListingRow.item_id.desc()
 
 
 def latest_articles(
@@ -161,42 +158,24 @@ def latest_articles(
 ) -> list[PublishedArticle]:
     query = published_query(language)
     if source_id is not None:
-        query = query.where(ItemRow.source_id == source_id)
+        query = query.where(ListingRow.source_id == source_id)
     query = query.order_by(*newest_first()).limit(limit).offset(offset)
     return [article_from_row(item, doc, tr, src) for item, doc, tr, src in session.execute(query).all()]
 
 
 def count_articles(session: Session, language: str, *, source_id: int | None = None) -> int:
-    query = published_query(language)
-    if source_id is not None:
-        query = query.where(ItemRow.source_id == source_id)
-    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    return count_listed(
+        session, language, *(() if source_id is None else (ListingRow.source_id == source_id,))
+    )
 
 
 PublishedRow = tuple[ItemRow, DocumentRow, TranslationRow, SourceRow]
 
 
 def published_row(session: Session, language: str, item_id: int) -> PublishedRow | None:
-    """One published item with its newest visible translation into `language`, as published_query
-    would give it, found by index: that query groups every translation of the language, which at
-    100k articles costs a scan per article page (most of which no cache has seen yet)."""
-    found = session.execute(
-        select(ItemRow, DocumentRow, SourceRow)
-        .join(DocumentRow, ItemRow.document_key == DocumentRow.key)
-        .join(SourceRow, ItemRow.source_id == SourceRow.id)
-        .where(ItemRow.id == item_id, ItemRow.status == ItemStatus.PUBLISHED)
-    ).first()
-    if found is None:
-        return None
-    item, document, source = found
-    translation = session.scalars(
-        select(TranslationRow)
-        .where(TranslationRow.document_key == document.key, TranslationRow.target_lang == language)
-        .where(TranslationRow.review_status.in_(ReviewStatus.VISIBLE))
-        .order_by(TranslationRow.created_at.desc())
-        .limit(1)
-    ).first()
-    return None if translation is None else (item, document, translation, source)
+    """One published item with its newest visible translation into `language` (its listing)."""
+    found = session.execute(published_query(language).where(ListingRow.item_id == item_id)).first()
+    return None if found is None else (found[0], found[1], found[2], found[3])
 
 
 def get_article(session: Session, language: str, item_id: int) -> PublishedArticle | None:
@@ -204,23 +183,9 @@ def get_article(session: Session, language: str, item_id: int) -> PublishedArtic
     return None if row is None else article_from_row(*row)
 
 
-def visible_in(languages: list[str]) -> tuple[ColumnElement[bool], ...]:
-    """Translations into one of `languages` that readers may see (the review let them through)."""
-    return TranslationRow.target_lang.in_(languages), TranslationRow.review_status.in_(ReviewStatus.VISIBLE)
-
-
 def published_languages(session: Session, item_id: int, languages: list[str]) -> list[str]:
     """Which of `languages` show this item (for the language switcher), in the order given."""
-    rows = session.scalars(
-        select(TranslationRow.target_lang)
-        .join(ItemRow, ItemRow.document_key == TranslationRow.document_key)
-        .where(
-            ItemRow.id == item_id,
-            ItemRow.status == ItemStatus.PUBLISHED,
-            *visible_in(languages),
-        )
-    )
-    found = set(rows)
+    found = set(session.scalars(select(ListingRow.language).where(ListingRow.item_id == item_id)))
     return [code for code in languages if code in found]
 
 
@@ -239,11 +204,10 @@ class SourceSummary:
 
 def source_summaries(session: Session, language: str, *, source_id: int | None = None) -> list[SourceSummary]:
     """Sources with their published article count in `language`; disabled ones only if they have any."""
-    date = func.coalesce(DocumentRow.published_at, ItemRow.published_at, ItemRow.site_published_at)
     counts = (
-        published_query(language)
-        .with_only_columns(ItemRow.source_id, func.count().label("n"), func.max(date).label("latest"))
-        .group_by(ItemRow.source_id)
+        select(ListingRow.source_id, func.count().label("n"), func.max(ListingRow.sort_at).label("latest"))
+        .where(ListingRow.language == language)
+        .group_by(ListingRow.source_id)
         .subquery()
     )
     query = (
@@ -293,71 +257,44 @@ class SitemapEntry:
     versions: dict[str, datetime]
 
 
-def _sitemap_visible(languages: list[str]) -> Select[int]:
-    return (
-        select(ItemRow.id)
-        .join(TranslationRow, TranslationRow.document_key == ItemRow.document_key)
-        .where(
-            ItemRow.status == ItemStatus.PUBLISHED,
-            *visible_in(languages),
-        )
-        .group_by(ItemRow.id)
-    )
-
-
 def count_sitemap_items(session: Session, languages: list[str]) -> int:
     """Published items visible in at least one of `languages` (sizes the sitemap index)."""
-    subquery = _sitemap_visible(languages).subquery()
-    return int(session.scalar(select(func.count()).select_from(subquery)) or 0)
+    listed = select(ListingRow.item_id).where(ListingRow.language.in_(languages)).distinct().subquery()
+    return int(session.scalar(select(func.count()).select_from(listed)) or 0)
 
 
 def sitemap_entries(
     session: Session, languages: list[str], *, limit: int = 10_000, offset: int = 0
 ) -> list[SitemapEntry]:
     """A page of published items in id order, each with its visible languages and last change."""
-    page = _sitemap_visible(languages).order_by(ItemRow.id).limit(limit).offset(offset).subquery()
+    page = (
+        select(ListingRow.item_id)
+        .where(ListingRow.language.in_(languages))
+        .group_by(ListingRow.item_id)
+        .order_by(ListingRow.item_id)
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
     rows = session.execute(
-        select(
-            ItemRow.id,
-            TranslationRow.target_lang,
-            func.max(TranslationRow.created_at),
-            func.max(TranslationRow.reviewed_at),
-            ItemRow.site_published_at,
-        )
-        .join(page, page.c.id == ItemRow.id)
-        .join(TranslationRow, TranslationRow.document_key == ItemRow.document_key)
-        .where(
-            *visible_in(languages),
-        )
-        .group_by(ItemRow.id, TranslationRow.target_lang, ItemRow.site_published_at)
-        .order_by(ItemRow.id)
+        select(ListingRow.item_id, ListingRow.language, ListingRow.changed_at)
+        .join(page, page.c.item_id == ListingRow.item_id)
+        .where(ListingRow.language.in_(languages))
+        .order_by(ListingRow.item_id)
     ).all()
     entries: dict[int, dict[str, datetime]] = {}
-    for item_id, language, created, reviewed, site_published in rows:
-        stamps = [stamp for stamp in (created, reviewed, site_published) if stamp is not None]
-        entries.setdefault(item_id, {})[language] = max(stamps)
+    for item_id, language, changed in rows:
+        entries.setdefault(item_id, {})[language] = changed
     return [SitemapEntry(item_id, versions) for item_id, versions in entries.items()]
 
 
 def sitemap_last_changes(session: Session, languages: list[str]) -> dict[str, datetime]:
     """When each language's edition last changed (a home page's lastmod)."""
-    rows = session.execute(
-        select(
-            TranslationRow.target_lang,
-            func.max(TranslationRow.created_at),
-            func.max(TranslationRow.reviewed_at),
-            func.max(ItemRow.site_published_at),
+    changes = {}
+    for language in languages:  # one MAX per language: an index edge each, where a GROUP BY scans
+        changed = session.scalar(
+            select(func.max(ListingRow.changed_at)).where(ListingRow.language == language)
         )
-        .join(ItemRow, TranslationRow.document_key == ItemRow.document_key)
-        .where(
-            ItemRow.status == ItemStatus.PUBLISHED,
-            *visible_in(languages),
-        )
-        .group_by(TranslationRow.target_lang)
-    ).all()
-    changes: dict[str, datetime] = {}
-    for language, *stamps in rows:
-        known = [stamp for stamp in stamps if stamp is not None]
-        if known:
-            changes[language] = max(known)
+        if changed is not None:
+            changes[language] = changed
     return changes

@@ -8,16 +8,19 @@ machine sharing the database — empties every cache at once, and nothing stale 
 The number is bumped by a flush hook rather than by each writer: no code path that changes what
 readers see (steps, the admin, the API, the CLI, migrations of data) can forget it. Writes readers
 never see (fetch bookkeeping, poll schedules, claims, failures of unpublished items) leave it alone,
-so ingestion does not empty the caches for nothing.
+so ingestion does not empty the caches for nothing. The same hook keeps the listings table
+(store/listings.py), the read model of every list readers see, in step with the change.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from babelwire.store.listings import refresh_listings
 from babelwire.store.models import (
     DocumentRow,
     ItemRow,
@@ -36,7 +39,7 @@ PUBLIC_SOURCE_COLUMNS = ("name", "url", "kind", "language", "site_url", "enabled
 # Columns of an item that never reach a reader: claims, retries, failure records, timestamps.
 ITEM_BOOKKEEPING = frozenset({"queued_at", "updated_at", "attempts", "error_stage", "error_class",
                               "error_message", "page_key"})  # fmt: skip
-_FLAG = "babelwire_site_changed"  # session.info keys: this flush changes the site; bumped already
+_FLAG = "babelwire_site_changes"  # session.info keys: what this flush changes (SiteChanges); bumped already
 _BUMPED = "babelwire_site_bumped"
 
 
@@ -78,32 +81,67 @@ def _source_shows(source: SourceRow, *, new: bool, deleted: bool) -> bool:
     return new or deleted or any(_history(source, name)[1] for name in PUBLIC_SOURCE_COLUMNS)
 
 
-def touches_site(session: Session) -> bool:
-    """Whether this flush changes anything a reader can see."""
+@dataclass
+class SiteChanges:
+    """What a flush changes that readers can see: whether anything, and whose listings to refresh."""
+
+    any: bool = False
+    items: list[ItemRow] = field(default_factory=list)  # ids come with the flush for new ones
+    document_keys: set[str] = field(default_factory=set)
+
+    def add(self, other: SiteChanges) -> None:
+        self.any = self.any or other.any
+        self.items.extend(other.items)
+        self.document_keys |= other.document_keys
+
+
+def site_changes(session: Session) -> SiteChanges:
+    """What this flush changes that a reader can see (pending in the session, before the flush)."""
+    changes = SiteChanges()
     for objects, new, deleted in ((session.new, True, False), (session.dirty, False, False),
                                   (session.deleted, False, True)):  # fmt: skip
         for obj in objects:
             if isinstance(obj, ItemRow) and _item_shows(obj, new=new, deleted=deleted):
-                return True
-            if isinstance(obj, TranslationRow) and _translation_shows(obj, new=new, deleted=deleted):
-                return True
-            if isinstance(obj, SourceRow) and _source_shows(obj, new=new, deleted=deleted):
-                return True
-            if isinstance(obj, DocumentRow) and not new and (deleted or _changed_columns(obj)):
-                return True
-    return False
+                changes.any = True
+                changes.items.append(obj)
+                changes.document_keys |= {key for key in _history(obj, "document_key")[0] if key}
+            elif isinstance(obj, TranslationRow) and _translation_shows(obj, new=new, deleted=deleted):
+                changes.any = True
+                changes.document_keys.add(obj.document_key)
+            elif isinstance(obj, SourceRow) and _source_shows(obj, new=new, deleted=deleted):
+                changes.any = True
+            elif isinstance(obj, DocumentRow) and not new and (deleted or _changed_columns(obj)):
+                changes.any = True
+                changes.document_keys.add(obj.key)
+    return changes
+
+
+def touches_site(session: Session) -> bool:
+    """Whether this flush changes anything a reader can see."""
+    return site_changes(session).any
 
 
 def _before_flush(session: Session, _context: object, _instances: object) -> None:
-    if not session.info.get(_FLAG) and touches_site(session):
-        session.info[_FLAG] = True
+    changes = site_changes(session)
+    if changes.any:
+        pending: SiteChanges = session.info.setdefault(_FLAG, SiteChanges())
+        pending.add(changes)
 
 
 def _after_flush(session: Session, _context: object) -> None:
-    """Bump once per transaction, inside it: the new generation commits (or rolls back) with the change."""
-    if session.info.pop(_FLAG, False) and not session.info.get(_BUMPED):
+    """Inside the transaction: the listings and the generation commit (or roll back) with the change.
+
+    The generation grows once per transaction; listings are written again for every flush's items."""
+    changes: SiteChanges | None = session.info.pop(_FLAG, None)
+    if changes is None:
+        return
+    connection = session.connection()
+    item_ids = [item.id for item in changes.items if item.id is not None]
+    if item_ids or changes.document_keys:
+        refresh_listings(connection, item_ids=item_ids, document_keys=changes.document_keys)
+    if not session.info.get(_BUMPED):
         session.info[_BUMPED] = True
-        session.connection().execute(
+        connection.execute(
             update(SiteStateRow)
             .where(SiteStateRow.id == SITE_STATE_ID)
             .values(generation=SiteStateRow.generation + 1, changed_at=utcnow())

@@ -186,6 +186,8 @@ class TranslationRow(Base):
             "document_key", "target_lang", "engine", "model_version", name="uq_translations_version"
         ),
         Index("ix_translations_lang_created", "target_lang", "created_at"),
+        # Held and rejected counts (store/counts.py) and /metrics' verdict counts, without a scan.
+        Index("ix_translations_review_status_lang", "review_status", "target_lang"),
     )
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -205,6 +207,34 @@ class TranslationRow(Base):
     repairs_json: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ListingRow(Base):
+    """One article as a language edition lists it: the item is published and `translation_key` is
+    its newest translation into `language` that readers may see.
+
+    Kept by store/listings.py in the same flush as the change it follows, so every list a reader
+    asks for (home, source pages, feeds, search, the API, the sitemap, the counts) is an index
+    range here instead of a grouping of every translation of the language per request.
+    """
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        Index("ix_listings_language_sort", "language", "sort_at", "item_id"),
+        Index("ix_listings_language_source", "language", "source_id", "sort_at", "item_id"),
+        Index("ix_listings_language_changed", "language", "changed_at"),
+        Index("ix_listings_translation_key", "translation_key"),
+    )
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    translation_key: Mapped[str] = mapped_column(ForeignKey("translations.key", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(Integer)
+    # The readers' order: the original's date when known, else when we found or published it.
+    sort_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When this language version last changed (the sitemap's lastmod): newest translation, verdict
+    # or publication.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class MemoryRow(Base):

@@ -26,8 +26,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from babelwire.store.articles import PublishedArticle, article_from_row, newest_first, published_query
-from babelwire.store.models import TranslationRow
+from babelwire.store.articles import (
+    PublishedArticle,
+    article_from_row,
+    count_listed,
+    newest_first,
+    published_query,
+)
+from babelwire.store.models import ListingRow, TranslationRow
 
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
@@ -62,7 +68,10 @@ def _matches(session: Session, language: str, terms: list[str]) -> ColumnElement
             TranslationRow.target_lang, TranslationRow.title, TranslationRow.blocks_json
         )
         query = func.plainto_tsquery(func.babelwire_fts_config(language), " ".join(terms))
-        return document.op("@@")(query)
+        found = select(TranslationRow.key).where(
+            TranslationRow.target_lang == language, document.op("@@")(query)
+        )
+        return ListingRow.translation_key.in_(found)
     # Each word a double-quoted FTS5 string: a literal, never an operator; juxtaposed: AND.
     match = " ".join(f'"{term}"' for term in terms)
     hits = (
@@ -70,7 +79,7 @@ def _matches(session: Session, language: str, terms: list[str]) -> ColumnElement
         .join(_fts, _fts.c.rowid == _fts_map.c.id)
         .where(literal_column("translations_fts").op("MATCH")(bindparam("fts_query", match)))
     )
-    return TranslationRow.key.in_(hits)
+    return ListingRow.translation_key.in_(hits)
 
 
 def matching(session: Session, language: str, query: str) -> ColumnElement[bool]:
@@ -90,9 +99,10 @@ def search_articles(
     terms = search_terms(query)
     if not terms:
         return [], 0
-    found = published_query(language).where(_matches(session, language, terms))
-    total = int(session.scalar(select(func.count()).select_from(found.subquery())) or 0)
+    matches = _matches(session, language, terms)
+    total = count_listed(session, language, matches)
     if total == 0 or offset >= total:
         return [], total
+    found = published_query(language).where(matches)
     rows = session.execute(found.order_by(*newest_first()).limit(limit).offset(offset)).all()
     return [article_from_row(item, doc, tr, src) for item, doc, tr, src in rows], total

@@ -16,14 +16,14 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
-from babelwire.store.articles import newest_first, published_query, published_row
+from babelwire.store.articles import count_listed, newest_first, published_query, published_row
 from babelwire.store.held import HeldTranslation, decide_held, held_translations
-from babelwire.store.models import DocumentRow, ItemRow, SourceRow, TranslationRow
+from babelwire.store.models import ListingRow, SourceRow
 from babelwire.store.search import matching
 from babelwire.web.api_http import (
     BAD_BODY,
@@ -53,7 +53,6 @@ from babelwire.web.api_models import (
 from babelwire.web.deps import AppSettings, DbSession, render
 
 MAX_PAGE = 100
-ArticleSelect = Select[ItemRow, DocumentRow, TranslationRow, SourceRow]
 router = APIRouter(prefix=PREFIX, tags=["api"], route_class=TokenFirstRoute, responses=NOT_FOUND)
 # Ids are bounded in the schema: a larger one is a 422 there, never an overflow in the database.
 ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -75,11 +74,7 @@ def _language(settings: Settings, lang: str | None) -> str:
 # --- articles -----------------------------------------------------------------------------
 
 
-def _published_at() -> Any:
-    return func.coalesce(DocumentRow.published_at, ItemRow.published_at, ItemRow.site_published_at)
-
-
-def _filtered(
+def _filters(
     session: Session,
     language: str,
     *,
@@ -87,18 +82,18 @@ def _filtered(
     since: datetime | None = None,
     until: datetime | None = None,
     q: str | None = None,
-) -> ArticleSelect:
-    """Published articles in `language` with every filter given; search is one filter more."""
-    query = published_query(language)
+) -> list[ColumnElement[bool]]:
+    """Conditions on the language's listings for every filter given; search is one filter more."""
+    conditions: list[ColumnElement[bool]] = []
     if source is not None:
-        query = query.where(ItemRow.source_id == source)
+        conditions.append(ListingRow.source_id == source)
     if since is not None:
-        query = query.where(_published_at() >= since)
+        conditions.append(ListingRow.sort_at >= since)
     if until is not None:
-        query = query.where(_published_at() < until)
+        conditions.append(ListingRow.sort_at < until)
     if q is not None:
-        query = query.where(matching(session, language, q))
-    return query
+        conditions.append(matching(session, language, q))
+    return conditions
 
 
 @router.get("/articles", response_model=ArticlePage, summary="Published articles, newest first")
@@ -119,8 +114,9 @@ def list_articles(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ArticlePage:
     language = _language(settings, lang)
-    query = _filtered(session, language, source=source, since=since, until=until, q=q)
-    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    conditions = _filters(session, language, source=source, since=since, until=until, q=q)
+    total = count_listed(session, language, *conditions)
+    query = published_query(language).where(*conditions)
     rows = session.execute(query.order_by(*newest_first()).limit(limit).offset(offset))
     items = [article_summary(row, settings.base_url) for row in rows]
     return ArticlePage(total=total, limit=limit, offset=offset, items=items)
