@@ -15,7 +15,7 @@ from babelwire.store.db import Store
 from babelwire.web import admin, api, errors, feeds, i18n, metrics, pages, sitemap, websub, wellknown
 from babelwire.web.cache import PageCache, ResponseCacheMiddleware
 from babelwire.web.conditional import ConditionalGetMiddleware
-from babelwire.web.deps import DbSession
+from babelwire.web.deps import ReadSession
 from babelwire.web.rendering import make_environment
 from babelwire.web.security import SecurityHeadersMiddleware
 
@@ -44,7 +44,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return RedirectResponse(f"/{languages[0]}/", status_code=302)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz(session: DbSession) -> dict[str, str]:
+    def healthz(session: ReadSession) -> dict[str, str]:
         session.execute(text("SELECT 1"))
         return {"status": "ok"}
 

@@ -1,7 +1,10 @@
 """What every route needs: settings, a database session, the template renderer, the language check.
 
 Routers live one per concern (pages, feeds, api, admin, metrics) and take these as FastAPI
-dependencies; `create_app` puts the shared objects on `app.state`.
+dependencies; `create_app` puts the shared objects on `app.state`. A route that only reads takes
+`ReadSession`: on SQLite it never waits for the write lock the pipeline's writers take, so a news
+spike's readers do not queue behind them or behind each other (store/db.py). A route that writes,
+even as a side effect of a GET (admin logins, token use, WebSub verifications), takes `DbSession`.
 """
 
 from __future__ import annotations
@@ -33,7 +36,13 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_read_session(request: Request) -> Iterator[Session]:
+    with get_store(request).read_session() as session:
+        yield session
+
+
 DbSession = Annotated[Session, Depends(get_session)]
+ReadSession = Annotated[Session, Depends(get_read_session)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 

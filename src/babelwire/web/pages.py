@@ -29,7 +29,7 @@ from babelwire.store.articles import (
     source_summaries,
 )
 from babelwire.store.search import search_articles
-from babelwire.web.deps import AppSettings, DbSession, check_language, render
+from babelwire.web.deps import AppSettings, ReadSession, check_language, render
 from babelwire.web.rendering import optional_function, withheld_count
 from babelwire.web.sitemap import language_versions
 
@@ -137,7 +137,7 @@ def _jsonld(article: PublishedArticle, settings: Settings) -> object:
     return make(article, settings) if make else None
 
 
-def _article_or_404(session: DbSession, lang: str, article_id: int) -> PublishedArticle:
+def _article_or_404(session: ReadSession, lang: str, article_id: int) -> PublishedArticle:
     found = get_article(session, lang, article_id)
     if found is None:
         raise HTTPException(status_code=404, detail=NO_ARTICLE)
@@ -146,7 +146,7 @@ def _article_or_404(session: DbSession, lang: str, article_id: int) -> Published
 
 @router.get("/{lang}/", response_class=HTMLResponse)
 def home(
-    request: Request, lang: str, session: DbSession, settings: AppSettings, page: PageNumber = 1
+    request: Request, lang: str, session: ReadSession, settings: AppSettings, page: PageNumber = 1
 ) -> HTMLResponse:
     check_language(settings, lang)
     total = count_articles(session, lang)
@@ -167,7 +167,7 @@ def home(
 
 @router.get("/{lang}/articles/{article_id}", response_class=HTMLResponse)
 def article(
-    request: Request, lang: str, article_id: int, session: DbSession, settings: AppSettings
+    request: Request, lang: str, article_id: int, session: ReadSession, settings: AppSettings
 ) -> HTMLResponse:
     check_language(settings, lang)
     found = _article_or_404(session, lang, article_id)
@@ -191,7 +191,7 @@ def article(
 
 @router.get("/{lang}/articles/{article_id}/bilingual", response_class=HTMLResponse)
 def bilingual(
-    request: Request, lang: str, article_id: int, session: DbSession, settings: AppSettings
+    request: Request, lang: str, article_id: int, session: ReadSession, settings: AppSettings
 ) -> HTMLResponse:
     """Each source sentence beside its translation, so a reader can check a doubtful one."""
     check_language(settings, lang)
@@ -226,7 +226,7 @@ def bilingual(
 
 
 @router.get("/{lang}/sources", response_class=HTMLResponse)
-def sources(request: Request, lang: str, session: DbSession, settings: AppSettings) -> HTMLResponse:
+def sources(request: Request, lang: str, session: ReadSession, settings: AppSettings) -> HTMLResponse:
     check_language(settings, lang)
     return render(
         request,
@@ -242,7 +242,7 @@ def source(
     request: Request,
     lang: str,
     source_id: int,
-    session: DbSession,
+    session: ReadSession,
     settings: AppSettings,
     page: PageNumber = 1,
 ) -> HTMLResponse:
@@ -271,7 +271,12 @@ def source(
 
 @router.get("/{lang}/search", response_class=HTMLResponse)
 def search(
-    request: Request, lang: str, session: DbSession, settings: AppSettings, q: str = "", page: PageNumber = 1
+    request: Request,
+    lang: str,
+    session: ReadSession,
+    settings: AppSettings,
+    q: str = "",
+    page: PageNumber = 1,
 ) -> HTMLResponse:
     """Full-text search in this language's edition; any text is a valid query (see store/search.py)."""
     check_language(settings, lang)

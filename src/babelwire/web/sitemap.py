@@ -24,7 +24,7 @@ from babelwire.store.articles import (
     sitemap_last_changes,
 )
 from babelwire.web.dates import iso_datetime
-from babelwire.web.deps import AppSettings, DbSession
+from babelwire.web.deps import AppSettings, ReadSession
 
 router = APIRouter()
 
@@ -106,7 +106,7 @@ def _xml(body: bytes) -> Response:
 
 
 @router.get("/sitemap.xml", include_in_schema=False)
-def sitemap(session: DbSession, settings: AppSettings) -> Response:
+def sitemap(session: ReadSession, settings: AppSettings) -> Response:
     files = file_count(settings, session)
     if files == 1:
         return _xml(render_urlset(settings, session, 1))
@@ -114,7 +114,7 @@ def sitemap(session: DbSession, settings: AppSettings) -> Response:
 
 
 @router.get("/sitemaps/{page}.xml", include_in_schema=False)
-def sitemap_file(page: int, session: DbSession, settings: AppSettings) -> Response:
+def sitemap_file(page: int, session: ReadSession, settings: AppSettings) -> Response:
     if not 1 <= page <= file_count(settings, session):
         raise HTTPException(status_code=404, detail="no such sitemap file")
     return _xml(render_urlset(settings, session, page))
