@@ -50,7 +50,7 @@ from babelwire.web.api_models import (
     article_detail,
     article_summary,
 )
-from babelwire.web.deps import AppSettings, DbSession, render
+from babelwire.web.deps import AppSettings, DbSession, ReadSession, render
 
 MAX_PAGE = 100
 router = APIRouter(prefix=PREFIX, tags=["api"], route_class=TokenFirstRoute, responses=NOT_FOUND)
@@ -98,7 +98,7 @@ def _filters(
 
 @router.get("/articles", response_model=ArticlePage, summary="Published articles, newest first")
 def list_articles(
-    session: DbSession,
+    session: ReadSession,
     settings: AppSettings,
     lang: Lang = None,
     source: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this source (id).")] = None,
@@ -126,7 +126,7 @@ def list_articles(
     "/articles/{article_id}", response_model=ArticleDetail, summary="One article, sentence by sentence"
 )
 def show_article(
-    article_id: ArticleId, session: DbSession, settings: AppSettings, lang: Lang = None
+    article_id: ArticleId, session: ReadSession, settings: AppSettings, lang: Lang = None
 ) -> ArticleDetail:
     """The translation with each source sentence beside it and the automated editor's findings."""
     language = _language(settings, lang)
@@ -177,7 +177,7 @@ def patch_source(row: SourceRow, data: SourcePatch) -> None:
 
 
 @router.get("/sources", response_model=list[SourceOut], summary="Every source, with its state")
-def list_sources(session: DbSession) -> list[SourceOut]:
+def list_sources(session: ReadSession) -> list[SourceOut]:
     rows = session.scalars(select(SourceRow).order_by(SourceRow.id))
     return [SourceOut.model_validate(row) for row in rows]
 
@@ -222,7 +222,7 @@ def _held(entry: HeldTranslation) -> HeldOut:
 @router.get(
     "/held", response_model=list[HeldOut], summary="Translations waiting for a person", responses=UNAUTHORIZED
 )
-def list_held(session: DbSession, _token: Token, include_rejected: bool = False) -> list[HeldOut]:
+def list_held(session: ReadSession, _token: Token, include_rejected: bool = False) -> list[HeldOut]:
     return [_held(e) for e in held_translations(session, include_rejected=include_rejected)]
 
 
