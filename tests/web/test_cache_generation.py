@@ -7,6 +7,7 @@ end to end); here, the reader itself: what it reads, what it waits for, and what
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -87,4 +88,37 @@ def test_cache_hits_follow_commits_of_another_connection(tmp_path: Path, databas
     bump(store)
     assert client.get(path).headers["x-babelwire-cache"] == "miss"
     assert client.get(path).headers["x-babelwire-cache"] == "hit"
+    store.close()
+
+
+def test_a_busy_sqlite_read_moves_off_the_event_loop(tmp_path: Path) -> None:
+    """Should SQLite say busy (here another process's exclusive lock), the loop waits LOOP_BUSY_MS at
+    most: the read is made again in a thread, which waits for the lock as long as it takes."""
+    store = Store(f"sqlite:///{tmp_path / 'g.db'}")
+    before = GenerationReader(store).read_pooled()
+    store.engine.dispose()  # no connection left open: the exclusive lock below can be had
+    holder = sqlite3.connect(tmp_path / "g.db", isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("UPDATE site_state SET generation = generation + 1")  # holds the file until closed
+    reader = GenerationReader(store)
+    inline_waits: list[float] = []
+    read_inline = reader.read_inline
+
+    def timed_inline() -> int:
+        started = time.monotonic()
+        try:
+            return read_inline()
+        finally:
+            inline_waits.append(time.monotonic() - started)
+
+    reader.read_inline = timed_inline  # type: ignore[method-assign]
+    answers: list[int] = []
+    thread = threading.Thread(target=lambda: answers.append(anyio.run(reader)))
+    thread.start()
+    time.sleep(0.5)
+    assert answers == [], "read while another connection held the file exclusively"
+    holder.close()
+    thread.join(10)
+    assert answers == [before + 1]
+    assert inline_waits and inline_waits[0] < 1  # then the thread waited, not the loop
     store.close()

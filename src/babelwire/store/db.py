@@ -88,7 +88,7 @@ def read_only_engine(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY: True})
 
 
-def sqlite_autocommit_reader(engine: Engine) -> sqlite3.Connection | None:
+def sqlite_autocommit_reader(engine: Engine, busy_timeout_ms: int = 30000) -> sqlite3.Connection | None:
     """A connection of its own to `engine`'s SQLite file, for one-statement reads; None elsewhere.
 
     Autocommit (each SELECT its own snapshot of what is committed, no BEGIN/ROLLBACK round of
@@ -98,8 +98,9 @@ def sqlite_autocommit_reader(engine: Engine) -> sqlite3.Connection | None:
     url = engine.url
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or url.query:
         return None  # memory, or URI options: SQLAlchemy's own connections only
-    connection = sqlite3.connect(url.database, timeout=30, isolation_level=None, check_same_thread=False)
-    connection.execute("PRAGMA busy_timeout=30000")
+    connection = sqlite3.connect(  # timeout: SQLite's busy timeout
+        url.database, timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
+    )
     connection.execute("PRAGMA query_only=ON")
     return connection
 

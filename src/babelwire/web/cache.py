@@ -39,6 +39,7 @@ NOT_KEPT_PREFIXES = ("/websub", "/healthz", "/static")  # callbacks, liveness, f
 LARGEST_SHARE = 8  # one answer may take at most this fraction of the cache
 CACHE_HEADER = b"x-babelwire-cache"  # "hit" or "miss" on answers that may be kept, as CDNs' X-Cache
 GENERATION = select(SiteStateRow.generation).where(SiteStateRow.id == SITE_STATE_ID)
+LOOP_BUSY_MS = 50  # longest the event loop may wait for SQLite before the read moves to a thread
 GENERATION_SQL = str(GENERATION.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
 
 
@@ -121,8 +122,9 @@ class GenerationReader:
     On SQLite the read is one autocommit SELECT on a read-only connection of the reader's own, on
     the event loop: about 5 µs, where a thread hop costs ~80 µs and a pooled SQLAlchemy connection
     (checkout, BEGIN, ROLLBACK) ~150 µs, and where under load the threads and the pool are busy
-    rendering the pages that missed. On PostgreSQL it is a network round trip: a pooled read-only
-    connection in a worker thread, so the event loop never waits on the network.
+    rendering the pages that missed. WAL readers do not wait for writers; should SQLite still say
+    busy, the read is made again in a thread, where it may wait. On PostgreSQL it is a network round
+    trip: a pooled read-only connection in a worker thread, so the event loop never waits on it.
     """
 
     def __init__(self, store: Store) -> None:
@@ -133,7 +135,10 @@ class GenerationReader:
 
     async def __call__(self) -> int:
         if self.inline:
-            return self.read_inline()
+            try:
+                return self.read_inline()
+            except sqlite3.OperationalError:
+                pass  # busy past LOOP_BUSY_MS (a WAL recovery, an exclusive lock): wait off the loop
         return await anyio.to_thread.run_sync(self.read_pooled)
 
     def read_pooled(self) -> int:
@@ -143,7 +148,7 @@ class GenerationReader:
     def read_inline(self) -> int:
         with self._lock:
             if self._connection is None:
-                self._connection = sqlite_autocommit_reader(self.store.engine)
+                self._connection = sqlite_autocommit_reader(self.store.engine, LOOP_BUSY_MS)
                 if self._connection is None:  # a URL this reader does not open itself
                     self.inline = False
                     return self.read_pooled()
