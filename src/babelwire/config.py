@@ -38,6 +38,10 @@ class FetchSettings(BaseModel):
     max_bytes: int = 15 * 1024 * 1024
     user_agent: str = "babelwire/0.1 (+https://github.com/babelwire/babelwire; news translation bot)"
     concurrency: int = 8
+    # Keep-alive: idle connections kept open for reuse across all hosts (a polling round comes back
+    # to each host in turn; each needs an open file, mind `ulimit -n`), and for how long.
+    keepalive_connections: int = 768
+    keepalive_expiry: float = 15.0
     # SSRF guard: private, loopback, link-local, CGNAT, multicast and metadata addresses are refused
     # unless listed here (addresses or CIDR networks, e.g. "127.0.0.1", "10.20.0.0/16").
     allowed_networks: list[str] = Field(default_factory=list)
@@ -59,6 +63,11 @@ class PollSettings(BaseModel):
     max_interval: int = 86400
     max_failures: int = 10  # consecutive failures before a source is disabled (0: never)
     max_backoff: int = 86400
+    concurrency: int = Field(
+        default=32,
+        description="Sources polled at once in a round: each poll mostly waits on a distant server, "
+        "so more than fetch.concurrency (per-host limits still hold for each site).",
+    )
     parse_processes: int | None = Field(
         default=None,
         description="Processes that parse feeds in a large round (200+ due sources): none is one per "

@@ -39,7 +39,8 @@ def polite_settings(settings: Settings, **polling: object) -> Settings:
         read_timeout=2,
         total_timeout=3,
     )
-    return settings.model_copy(update={"fetch": fetch, "polling": PollSettings(**polling)})  # type: ignore[arg-type]
+    poll = PollSettings(**{"concurrency": 1, **polling})  # type: ignore[arg-type]
+    return settings.model_copy(update={"fetch": fetch, "polling": poll})
 
 
 def add_sources(store: Store, *sources: Source) -> list[int]:

@@ -23,7 +23,9 @@ from babelwire.config import FetchSettings, load_settings
 from babelwire.fetch.decoding import BoundedDecoder, DecodingError
 from babelwire.fetch.errors import FetchError
 from babelwire.fetch.guard import AddressPolicy, GuardedBackend, Resolver, SystemResolver, check_url
+from babelwire.fetch.pools import OriginPools
 from babelwire.fetch.retry_after import retry_after_of
+from babelwire.fetch.streams import AsyncioBackend
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Below this many decoded bytes the compression ratio is not judged: small, very repetitive
@@ -59,7 +61,7 @@ def make_client(
     backend = GuardedBackend(
         AddressPolicy.from_settings(settings),
         resolver or SystemResolver(),
-        network_backend or httpcore.AnyIOBackend(),
+        network_backend or AsyncioBackend(),
     )
     timeout = httpx.Timeout(
         connect=settings.connect_timeout, read=settings.read_timeout, write=10.0, pool=settings.total_timeout
@@ -75,19 +77,18 @@ def make_client(
 
 
 def _guarded_transport(settings: FetchSettings, backend: GuardedBackend) -> httpx.AsyncHTTPTransport:
-    limits = httpx.Limits(
-        max_connections=settings.concurrency * 2, max_keepalive_connections=settings.concurrency
-    )
     ssl_context = httpx.create_ssl_context(trust_env=False)
-    transport = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits, trust_env=False)
-    # httpx 0.28 builds its httpcore pool itself and takes no network backend; swap in the same
-    # pool with the guard as its backend. This is the one private attribute babelwire touches.
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=ssl_context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
+    transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False)
+    # httpx 0.28+ builds its httpcore pool itself and takes no network backend; swap in pools per
+    # origin (fetch/pools.py: keep-alive across hundreds of hosts) with the guard as their backend.
+    # This is the one private attribute babelwire touches.
+    transport._pool = OriginPools(  # type: ignore[assignment]
         network_backend=backend,
+        ssl_context=ssl_context,
+        max_connections=settings.concurrency * 2,
+        max_keepalive=max(1, settings.per_host_concurrency),
+        max_idle=settings.keepalive_connections,
+        keepalive_expiry=settings.keepalive_expiry,
     )
     return transport
 

@@ -51,7 +51,7 @@ class Fetcher:
         self.limiter.check(key, url)
         crawl_delay = None
         if robots and self.settings.respect_robots:
-            rules = await self.robots.rules_for(url)
+            rules = await self.robots.rules_for(url, key)
             self._require_allowed(rules, url)
             crawl_delay = rules.delay(self.agent)
         async with self._request(key, url, crawl_delay):

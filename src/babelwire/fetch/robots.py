@@ -150,8 +150,9 @@ class RobotsCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    async def rules_for(self, url: str) -> RobotsRules:
-        origin = origin_of(url)
+    async def rules_for(self, url: str, origin: str | None = None) -> RobotsRules:
+        """The rules for `url`; `origin` is origin_of(url) when the caller has it already."""
+        origin = origin or origin_of(url)
         entry = self._entries.get(origin)
         if entry is not None and entry[0] > self._clock():
             return entry[1]

@@ -1,7 +1,8 @@
 """Polling every due source once: fetch through the polite Fetcher, record each outcome.
 
-Built for 10,000 sources a round on a small machine: a fixed pool of poll tasks (bounded
-concurrency and memory, not one coroutine per source), sources interleaved by host so the
+Built for 10,000 sources a round on a small machine: a fixed pool of poll tasks
+(polling.concurrency: bounded memory, not one coroutine per source; more than the fetch
+stage's, since a poll mostly waits on a distant server), sources interleaved by host so the
 per-host rate limit never stalls the whole pool, feeds parsed in worker processes when the
 round is large (sources/parse_pool.py: feedparser would otherwise share the event loop's
 core), and one writer that stores outcomes in batches (one transaction and one INSERT per
@@ -229,7 +230,7 @@ class Poller:
             queue: asyncio.Queue[PollOutcome | None] = asyncio.Queue(maxsize=2 * BATCH_SIZE)
             writer = asyncio.create_task(self._write_outcomes(queue))
             pending = iter(interleave_by_host(due))
-            workers = min(len(due), max(1, self.settings.fetch.concurrency))
+            workers = min(len(due), max(1, self.settings.polling.concurrency))
             try:
                 await asyncio.gather(*(self._poll_worker(pending, queue) for _ in range(workers)))
             finally:

@@ -2,7 +2,8 @@
 
 A polling round touches every source; at 10,000 sources per-row ORM loading and flushing
 is most of the cost, so due sources are read as plain column tuples and outcomes are
-written as ORM bulk UPDATEs by primary key, many sources per transaction.
+written as ORM bulk UPDATEs by primary key, many sources per transaction (the few columns
+readers see through the ORM rows, for the site generation's flush hook).
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from babelwire.domain import FeedItem, Source, SourceKind
+from babelwire.domain import Source, SourceKind
+from babelwire.store.changes import PUBLIC_SOURCE_COLUMNS
 from babelwire.store.models import ItemRow, ItemStatus, SourceRow
-from babelwire.store.queries import add_items
 
 
 @dataclass(frozen=True)
@@ -86,18 +87,6 @@ def due_sources(
     return due
 
 
-def add_polled_items(session: Session, items: Mapping[int, Sequence[FeedItem]]) -> dict[int, int]:
-    """Store the items each source's poll found; how many were new, per source id."""
-    if not items:
-        return {}
-    # One query puts every row in the identity map, so add_items' lookups cost nothing.
-    rows = {row.id: row for row in session.scalars(select(SourceRow).where(SourceRow.id.in_(list(items))))}
-    return {
-        source_id: len(add_items(session, rows[source_id], tuple(found)))
-        for source_id, found in items.items()
-    }
-
-
 def recent_item_dates(
     session: Session, source_ids: Iterable[int], since: datetime
 ) -> dict[int, list[datetime]]:
@@ -118,9 +107,28 @@ def recent_item_dates(
 
 
 def update_sources(session: Session, changes: Sequence[Mapping[str, Any]]) -> None:
-    """Apply column changes, each mapping holding the source's `id` and the columns to set."""
-    if changes:
-        session.execute(update(SourceRow), [dict(change) for change in changes])
+    """Apply column changes, each mapping holding the source's `id` and the columns to set.
+
+    Poll bookkeeping goes in one bulk UPDATE by primary key, which no flush hook sees; columns
+    readers see (a site URL or language learnt from the feed, a source disabled) are set on the
+    ORM rows instead, so store/changes.py bumps the site generation in this same transaction.
+    """
+    public: dict[int, dict[str, Any]] = {}
+    private: list[dict[str, Any]] = []
+    for change in changes:
+        shown = {name: value for name, value in change.items() if name in PUBLIC_SOURCE_COLUMNS}
+        if shown:
+            public.setdefault(change["id"], {}).update(shown)
+        rest = {name: value for name, value in change.items() if name not in PUBLIC_SOURCE_COLUMNS}
+        if len(rest) > 1:  # more than the id
+            private.append(rest)
+    if public:
+        for row in session.scalars(select(SourceRow).where(SourceRow.id.in_(list(public)))):
+            for name, value in public[row.id].items():
+                setattr(row, name, value)
+        session.flush()
+    if private:
+        session.execute(update(SourceRow), private)
 
 
 def next_poll_due(session: Session, now: datetime) -> datetime | None:
