@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from babelwire.domain import BlockKind, Repair, SourceKind, TranslatedBlock, repairs_from_json
 from babelwire.store.models import DocumentRow, ItemRow, ListingRow, ReviewStatus, SourceRow, TranslationRow
@@ -107,6 +107,8 @@ def published_query(language: str) -> Select[ItemRow, DocumentRow, TranslationRo
         .join(TranslationRow, TranslationRow.key == ListingRow.translation_key)
         .join(SourceRow, ItemRow.source_id == SourceRow.id)
         .where(ListingRow.language == language)
+        # The original's body is as long as the translation's and no published view reads it.
+        .options(defer(DocumentRow.blocks_json), defer(DocumentRow.description))
     )
 
 

@@ -27,32 +27,53 @@ from dataclasses import dataclass, field
 import anyio.to_thread
 from sqlalchemy import select
 from sqlalchemy.dialects import sqlite
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from babelwire.store.changes import SITE_STATE_ID
 from babelwire.store.db import Store, sqlite_autocommit_reader
 from babelwire.store.models import SiteStateRow
+from babelwire.web.compression import accepts_gzip, gzip_form, gzip_headers, inflate, is_compressible
 from babelwire.web.conditional import body_etag, is_private
 
 NOT_KEPT_PREFIXES = ("/websub", "/healthz", "/static")  # callbacks, liveness, files served as files
 LARGEST_SHARE = 8  # one answer may take at most this fraction of the cache
 CACHE_HEADER = b"x-babelwire-cache"  # "hit" or "miss" on answers that may be kept, as CDNs' X-Cache
 GENERATION = select(SiteStateRow.generation).where(SiteStateRow.id == SITE_STATE_ID)
+INLINE_GZIP = 64 * 1024  # larger answers are compressed in a thread (a few ms per 100 KB)
 LOOP_BUSY_MS = 50  # longest the event loop may wait for SQLite before the read moves to a thread
 GENERATION_SQL = str(GENERATION.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
 
 
 @dataclass(frozen=True)
 class CachedAnswer:
+    """A kept answer; `packed` is its body's gzip form, kept instead of the body (web/compression.py)."""
+
     generation: int
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    packed: bytes | None = None
+
+    @classmethod
+    def compressed(
+        cls, generation: int, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> CachedAnswer:
+        packed = gzip_form(body) if is_compressible(headers, body) else None
+        return cls(generation, status, headers, b"" if packed else body, packed)
 
     @property
     def size(self) -> int:
-        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+        stored = len(self.packed) if self.packed is not None else len(self.body)
+        return stored + sum(len(k) + len(v) for k, v in self.headers) + 200
+
+    def for_client(self, takes_gzip: bool) -> tuple[list[tuple[bytes, bytes]], bytes]:
+        """Headers and body as this client takes them."""
+        if self.packed is None:
+            return self.headers, self.body
+        if takes_gzip:
+            return gzip_headers(self.headers, self.packed), self.packed
+        return self.headers, inflate(self.packed)
 
 
 @dataclass
@@ -174,25 +195,33 @@ class ResponseCacheMiddleware:
         generation = await self.generation()
         url = request_url(scope)
         answer = self.cache.get(url, generation)
+        takes_gzip = accepts_gzip(Headers(scope=scope).get("accept-encoding"))
         if answer is not None:
-            headers = [*answer.headers, (CACHE_HEADER, b"hit")]
-            await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-            await send({"type": "http.response.body", "body": answer.body})
+            headers, body = answer.for_client(takes_gzip)
+            await send({"type": "http.response.start", "status": answer.status,
+                        "headers": [*headers, (CACHE_HEADER, b"hit")]})  # fmt: skip
+            await send({"type": "http.response.body", "body": body})
             return
-        recorder = _Recorder(send, generation, lambda answer: self.cache.put(url, answer))
+        recorder = _Recorder(send, generation, lambda answer: self.cache.put(url, answer), takes_gzip)
         await self.app(scope, receive, recorder.forward)
 
 
 class _Recorder:
-    """Passes the answer on as it comes and keeps a copy of it when it may be kept.
+    """Keeps a copy of an answer that may be kept, and sends it as a hit would be sent.
 
-    The copy is kept before the last part goes out: the app may still be closing its session when
-    the client, which has the whole answer, sends its next request on the same connection."""
+    Such an answer is held until its last part (ConditionalGetMiddleware, outside, holds public
+    answers whole anyway), compressed, kept, and only then sent, in the form the client takes: the
+    first answer and the replays agree (encoding, length, ETag), and it is kept before the client
+    has it, since the app may still be closing its session when the client, which has the whole
+    answer, sends its next request on the same connection. Other answers pass through as they come."""
 
-    def __init__(self, send: Send, generation: int, keep: Callable[[CachedAnswer], None]) -> None:
+    def __init__(
+        self, send: Send, generation: int, keep: Callable[[CachedAnswer], None], takes_gzip: bool
+    ) -> None:
         self.send = send
         self.generation = generation
         self.keep = keep
+        self.takes_gzip = takes_gzip
         self.start: Message | None = None
         self.parts: list[bytes] = []
 
@@ -201,17 +230,32 @@ class _Recorder:
             headers = Headers(raw=message["headers"])
             control = headers.get("cache-control", "")
             if message["status"] == 200 and "set-cookie" not in headers and "no-store" not in control:
+                message = {**message, "headers": list(message["headers"])}
+                MutableHeaders(scope=message).add_vary_header("Accept-Encoding")  # the cache may gzip it
                 self.start = message
-                message = {**message, "headers": [*message["headers"], (CACHE_HEADER, b"miss")]}
+                return
         elif message["type"] == "http.response.body" and self.start is not None:
             self.parts.append(message.get("body", b""))
             if not message.get("more_body", False):
-                self._keep(b"".join(self.parts))
+                await self._keep_and_send(b"".join(self.parts))
+            return
         await self.send(message)
 
-    def _keep(self, body: bytes) -> None:
+    async def _keep_and_send(self, body: bytes) -> None:
         assert self.start is not None
         headers = list(self.start["headers"])
         if not any(name.lower() == b"etag" for name, _ in headers):
             headers.append((b"etag", body_etag(body).encode("latin-1")))  # hashed once, not per hit
-        self.keep(CachedAnswer(self.generation, self.start["status"], headers, body))
+        status = self.start["status"]
+        if len(body) <= INLINE_GZIP:
+            answer = CachedAnswer.compressed(self.generation, status, headers, body)
+        else:  # a sitemap file: compressing it would hold every other request on this loop
+            answer = await anyio.to_thread.run_sync(
+                CachedAnswer.compressed, self.generation, status, headers, body
+            )
+        self.keep(answer)
+        headers, body = (
+            (headers, body) if answer.packed is None or not self.takes_gzip else answer.for_client(True)
+        )
+        await self.send({**self.start, "headers": [*headers, (CACHE_HEADER, b"miss")]})
+        await self.send({"type": "http.response.body", "body": body})

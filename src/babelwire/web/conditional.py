@@ -166,7 +166,11 @@ class _Buffered:
         start = {**self.start, "headers": list(self.start["headers"])}
         headers = MutableHeaders(scope=start)
         etag = headers.get("etag") or body_etag(body)
-        stamp = self.changes.last_modified(self.url, etag, time.time())
+        # Each encoding of a URL (web/compression.py) has its own ETag: each keeps its own date.
+        encoding = headers.get("content-encoding")
+        stamp = self.changes.last_modified(
+            f"{self.url} {encoding}" if encoding else self.url, etag, time.time()
+        )
         headers["ETag"] = etag
         headers["Last-Modified"] = formatdate(stamp, usegmt=True)
         headers.setdefault("Cache-Control", PUBLIC_CACHE_CONTROL)
