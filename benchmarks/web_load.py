@@ -22,7 +22,7 @@ machine's cores with the server and the database: say so wherever the numbers go
 
     .venv/bin/python benchmarks/web_load.py [--quick] [--articles 100000] [--rates 50,200,500]
         [--duration 10] [--backends sqlite,postgresql] [--routes home,article,...] [--cache off,on]
-        [--workers 2] [--prime 30] [--rebuild] [--json PATH]
+        [--workers 2] [--prime 60] [--rebuild] [--json PATH]
 """
 
 from __future__ import annotations
@@ -230,18 +230,20 @@ def cpu_seconds(pid: int) -> float:
 
 def prime(server: Server, paths: list[str], limit: float) -> tuple[int, float]:
     """Fill the cache as steady traffic would: the route's distinct sample paths, most asked first, each
-    2 x workers times (a request lands on either process, each has its own cache), 2 x workers at once,
-    for at most `limit` seconds. Returns (paths primed, seconds)."""
+    asked 2 x workers times in a row (a request lands on either process, each has its own cache), 2 x
+    workers paths at once, for at most `limit` seconds. Returns (paths primed, seconds)."""
     started_at, deadline = time.monotonic(), time.monotonic() + limit
     ordered = [path for path, _ in Counter(paths).most_common()]
-    done = 0
+
+    def fill(path: str) -> bool:
+        if time.monotonic() > deadline:
+            return False
+        for _ in range(2 * server.workers):
+            quietly_get(server.host + path, max(1.0, deadline - time.monotonic()))
+        return True
+
     with ThreadPoolExecutor(2 * server.workers) as pool:
-        for path in ordered:
-            if time.monotonic() > deadline:
-                break
-            urls = [server.host + path] * (2 * server.workers)
-            list(pool.map(lambda url: quietly_get(url, max(1.0, deadline - time.monotonic())), urls))
-            done += 1
+        done = sum(pool.map(fill, ordered))
     return done, round(time.monotonic() - started_at, 1)
 
 
@@ -353,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", default="off,on", help="off: BABELWIRE_WEB__CACHE_MB=0; on: the default")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument(
-        "--prime", type=float, default=30, help="cache on: seconds to fill it per route first"
+        "--prime", type=float, default=60, help="cache on: seconds to fill it per route first"
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run: 10,000 articles, 3 s per cell")
     parser.add_argument("--rebuild", action="store_true", help="generate the store again")

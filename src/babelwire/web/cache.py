@@ -35,6 +35,7 @@ from babelwire.store.db import Store, sqlite_autocommit_reader
 from babelwire.store.models import SiteStateRow
 from babelwire.web.compression import accepts_gzip, gzip_form, gzip_headers, inflate, is_compressible
 from babelwire.web.conditional import body_etag, is_private
+from babelwire.web.shared_read import SharedRead
 
 NOT_KEPT_PREFIXES = ("/websub", "/healthz", "/static")  # callbacks, liveness, files served as files
 LARGEST_SHARE = 8  # one answer may take at most this fraction of the cache
@@ -145,7 +146,8 @@ class GenerationReader:
     (checkout, BEGIN, ROLLBACK) ~150 µs, and where under load the threads and the pool are busy
     rendering the pages that missed. WAL readers do not wait for writers; should SQLite still say
     busy, the read is made again in a thread, where it may wait. On PostgreSQL it is a network round
-    trip: a pooled read-only connection in a worker thread, so the event loop never waits on it.
+    trip: a pooled read-only connection in a worker thread, so the event loop never waits on it,
+    shared by the requests that arrive while one is being made (web/shared_read.py).
     """
 
     def __init__(self, store: Store) -> None:
@@ -153,6 +155,7 @@ class GenerationReader:
         self.inline = store.engine.dialect.name == "sqlite"  # unless the file cannot be opened apart
         self._connection: sqlite3.Connection | None = None
         self._lock = threading.Lock()  # one event loop per app, but a TestClient may run another
+        self.shared = SharedRead(lambda: anyio.to_thread.run_sync(self.read_pooled))
 
     async def __call__(self) -> int:
         if self.inline:
@@ -160,7 +163,7 @@ class GenerationReader:
                 return self.read_inline()
             except sqlite3.OperationalError:
                 pass  # busy past LOOP_BUSY_MS (a WAL recovery, an exclusive lock): wait off the loop
-        return await anyio.to_thread.run_sync(self.read_pooled)
+        return await self.shared()
 
     def read_pooled(self) -> int:
         with self.store.read_engine.connect() as connection:
