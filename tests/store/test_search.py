@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from alembic import command
-from sqlalchemy import delete, inspect, select
+from sqlalchemy import delete, inspect, select, text
 
 from babelwire.domain import Block, BlockKind, Document, FeedItem, Source, TranslatedBlock, Translation
 from babelwire.store import queries
@@ -158,3 +159,24 @@ def test_migration_indexes_existing_translations_and_downgrades(database_url: st
     migrate(store.engine)
     assert find(store, "en", "breakwater") == ([harbour], 1)
     store.close()
+
+
+def test_search_under_a_parallel_plan_on_postgresql(store: Store) -> None:
+    """A plan with parallel workers evaluating the search expression (what PostgreSQL chose for a rare
+    word at 100,000 articles) must not fail: the functions keep such queries off parallel plans
+    (migration 0012)."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's parallel query; SQLite has none")
+    ids = [add_article(store, n, f"Story {n} about the tide.", f"Marea {n}.") for n in range(30)]
+    forced = (
+        "SET LOCAL parallel_setup_cost = 0", "SET LOCAL parallel_tuple_cost = 0",
+        "SET LOCAL min_parallel_table_scan_size = 0", "SET LOCAL max_parallel_workers_per_gather = 2",
+        "SET LOCAL parallel_leader_participation = off",
+        "SET LOCAL enable_indexscan = off", "SET LOCAL enable_bitmapscan = off",
+    )  # fmt: skip
+    with store.session() as session:
+        for setting in forced:
+            session.execute(text(setting))
+        articles, total = search_articles(session, "en", "tide", limit=5, offset=20)
+    assert total == 30
+    assert [a.id for a in articles] == ids[::-1][20:25]
