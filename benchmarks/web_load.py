@@ -16,7 +16,7 @@ Sample URLs: articles (page, bilingual view, API detail) are 80% of the newest 1
 archive (news traffic is mostly recent stories, and a cache can only help what is asked for again);
 home and source pages are page 1 nine times in ten; search uses words the generated text has (matching
 ~25%, 8%, 2%, 1% of articles, and a two-word query); feeds are the three formats in each language; the
-sitemap index and its files are two routes (the index is a count, a file 10,000 articles); the API list
+sitemap index and its files are two routes (the index is a count, a file 1,000 articles); the API list
 is with and without language, source, date, offset and search filters. The load generator shares the
 machine's cores with the server and the database: say so wherever the numbers go.
 
