@@ -14,10 +14,11 @@ timed out) is restarted before the next one.
 
 Sample URLs: articles (page, bilingual view, API detail) are 80% of the newest 1,000 and 20% of the whole
 archive (news traffic is mostly recent stories, and a cache can only help what is asked for again);
-home and source pages are page 1 nine times in ten; search uses words the generated text has (matching
+home and source pages are page 1 nine times in ten, else a numbered page 2-5 or a cursor page
+anywhere in the archive (`?before=`, a deep "older" link); search uses words the generated text has (matching
 ~25%, 8%, 2%, 1% of articles, and a two-word query); feeds are the three formats in each language; the
 sitemap index and its files are two routes (the index is a count, a file 1,000 articles); the API list
-is with and without language, source, date, offset and search filters. The load generator shares the
+is with and without language, source, date, offset, cursor and search filters. The load generator shares the
 machine's cores with the server and the database: say so wherever the numbers go.
 
     .venv/bin/python benchmarks/web_load.py [--quick] [--articles 100000] [--rates 50,200,500]
@@ -55,9 +56,10 @@ import psutil  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from babelwire.store.keyset import Cursor  # noqa: E402
 from babelwire.web.sitemap import items_per_file  # noqa: E402
 from web_postgres import loaded_database, postgres_cluster  # noqa: E402
-from web_store import DATA, ensure_sqlite, original_languages, sqlite_url  # noqa: E402
+from web_store import DATA, DAYS, ensure_sqlite, original_languages, sqlite_url  # noqa: E402
 
 ROUTES = ("home", "article", "bilingual", "source", "search", "feeds", "sitemap", "sitemap_file",
           "api_list", "api_detail")  # fmt: skip
@@ -111,14 +113,23 @@ def sample_paths(route: str, meta: dict[str, Any], originals: list[str], rng: ra
         lang = rng.choice([code for code in languages if code != originals[item - 1]])
         return f"/{lang}/articles/{item}/bilingual"
 
+    def cursor() -> str:
+        """A cursor anywhere in the archive (a deep "older" link: any date and id is a position)."""
+        built = datetime.fromisoformat(meta["built_at"])
+        at = built - timedelta(days=rng.uniform(0, DAYS))
+        return str(Cursor(at, 2**62))
+
     def page(pages: int) -> str:
-        return "" if rng.random() < 0.9 else f"?page={rng.randint(2, pages)}"
+        if rng.random() < 0.9:
+            return ""
+        return f"?page={rng.randint(2, pages)}" if rng.random() < 0.5 else f"?before={cursor()}"
 
     def api_list(lang: str) -> str:
         term = quote_plus(rng.choice(terms[lang]))
         filters = ("", f"?lang={lang}", f"?lang={lang}&source={rng.choice(sources)}",
                    f"?lang={lang}&limit=50&offset={50 * rng.randrange(10)}",
-                   f"?lang={lang}&q={term}", f"?lang={lang}&since={since}")  # fmt: skip
+                   f"?lang={lang}&before={cursor()}", f"?lang={lang}&q={term}",
+                   f"?lang={lang}&since={since}")  # fmt: skip
         return "/api/v1/articles" + rng.choice(filters)
 
     draw: dict[str, Callable[[str], str]] = {

@@ -12,6 +12,7 @@ from babelwire.domain import Block, BlockKind, Document, FeedItem, Source, Trans
 from babelwire.store import queries
 from babelwire.store.articles import count_articles, latest_articles, published_languages, source_summaries
 from babelwire.store.db import Store, alembic_config, migrate
+from babelwire.store.keyset import Window
 from babelwire.store.models import ItemRow, ReviewStatus, TranslationRow
 from babelwire.store.search import is_search_object, search_articles, search_terms
 
@@ -74,7 +75,7 @@ def find(
     store: Store, language: str, query: str, *, limit: int = 10, offset: int = 0
 ) -> tuple[list[int], int]:
     with store.session() as session:
-        articles, total = search_articles(session, language, query, limit=limit, offset=offset)
+        articles, _, total = search_articles(session, language, query, Window(limit, offset))
     return [a.id for a in articles], total
 
 
@@ -115,6 +116,13 @@ def test_search_pages_newest_first(store: Store) -> None:
     assert find(store, "en", "tide", limit=2) == (newest_first[:2], 5)
     assert find(store, "en", "tide", limit=2, offset=4) == (newest_first[4:], 5)
     assert find(store, "en", "tide", limit=2, offset=10) == ([], 5)
+    add_article(store, 9, "Buses at night.", "Autobuses.")  # newer, and no match: not in the pages
+    with store.session() as session:  # the cursor of the last match shown leads on to the next two
+        _, found, _ = search_articles(session, "en", "tide", Window(2))
+        older, after_those, total = search_articles(session, "en", "tide", Window(2, before=found.last))
+        assert [a.id for a in older] == newest_first[2:4] and after_those.more and total == 5
+        back, _, _ = search_articles(session, "en", "tide", Window(2, after=after_those.first))
+        assert [a.id for a in back] == newest_first[:2]
 
 
 def test_hostile_queries_are_plain_words(store: Store) -> None:
@@ -177,6 +185,6 @@ def test_search_under_a_parallel_plan_on_postgresql(store: Store) -> None:
     with store.session() as session:
         for setting in forced:
             session.execute(text(setting))
-        articles, total = search_articles(session, "en", "tide", limit=5, offset=20)
+        articles, _, total = search_articles(session, "en", "tide", Window(5, offset=20))
     assert total == 30
     assert [a.id for a in articles] == ids[::-1][20:25]

@@ -10,6 +10,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from babelwire.config import FetchSettings, Settings
 from babelwire.demo.server import DemoSite
@@ -18,6 +19,7 @@ from babelwire.pipeline.embedded import EmbeddedRunner
 from babelwire.store import queries
 from babelwire.store.db import Store
 from babelwire.store.models import ItemRow, TranslationRow
+from babelwire.web.app import create_app
 from tests.conftest import LOOPBACK_NETWORKS
 
 
@@ -57,6 +59,14 @@ def published_store(site_settings: Settings, demo_site: DemoSite) -> Iterator[St
     assert report.failures == []
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def uncached(site_settings: Settings, published_store: Store) -> TestClient:
+    """A client of the published site without its page cache, for tests that change PAGE_SIZE
+    between requests (a cached page would keep the size it was rendered with)."""
+    web = site_settings.web.model_copy(update={"cache_mb": 0})
+    return TestClient(create_app(site_settings.model_copy(update={"web": web}), published_store))
 
 
 @pytest.fixture(scope="module")

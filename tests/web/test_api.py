@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -420,6 +421,21 @@ def test_out_of_range_ids_are_422_not_500(wire: Wire, path: str) -> None:
     assert wire.client.get(f"/api/v1/articles/{2**63}").status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        (f"/api/v1/articles/{2**31}", 422),  # past PostgreSQL's INTEGER: was a 500 there
+        (f"/api/v1/articles?source={2**31}", 422),
+        (f"/en/articles/{2**31}", 404),
+        (f"/en/articles/{2**31}/bilingual", 404),
+        (f"/en/sources/{2**31}", 404),
+        (f"/en/sources/{2**31}/feed.rss", 404),
+    ],
+)
+def test_ids_past_the_columns_range_are_not_database_errors(wire: Wire, path: str, status: int) -> None:
+    assert wire.client.get(path).status_code == status
+
+
 def test_schema_constraints_are_what_is_accepted(wire: Wire) -> None:
     """The schema's patterns and lengths are the validators' own: each side of them answers so."""
     schema = wire.client.get("/api/v1/openapi.json").json()["components"]["schemas"]["SourceCreate"]
@@ -434,3 +450,43 @@ def test_schema_constraints_are_what_is_accepted(wire: Wire) -> None:
     for patch in ({"name": ""}, {"name": " "}, {"language": "e"}, {"url": "http://x.example/"}):
         response = wire.client.patch(f"/api/v1/sources/{wire.diario}", json=patch, headers=wire.auth())
         assert response.status_code == 422, (patch, response.text)
+
+
+def test_article_pages_follow_cursors_and_link_headers(wire: Wire) -> None:
+    first = wire.client.get("/api/v1/articles?lang=en&limit=1")
+    body = first.json()
+    assert [a["id"] for a in body["items"]] == [wire.excerpt] and body["prev"] is None
+    assert re.fullmatch(r"\d+-\d+", body["next"])
+    assert first.headers["link"] == f'</api/v1/articles?lang=en&limit=1&before={body["next"]}>; rel="next"'
+    second = wire.client.get(first.headers["link"].split(">")[0][1:])
+    older = second.json()
+    assert [a["id"] for a in older["items"]] == [wire.published] and older["next"] is None
+    assert older["total"] == 2 and re.fullmatch(r"\d+-\d+", older["prev"])
+    assert second.headers["link"] == f'</api/v1/articles?lang=en&limit=1&after={older["prev"]}>; rel="prev"'
+    back = wire.client.get(f"/api/v1/articles?lang=en&limit=1&after={older['prev']}").json()
+    assert [a["id"] for a in back["items"]] == [wire.excerpt] and back["prev"] is None
+    assert back["next"] == body["next"]
+    by_offset = wire.client.get("/api/v1/articles?lang=en&limit=1&offset=1")
+    assert by_offset.json()["prev"] and 'rel="prev"' in by_offset.headers["link"]
+    assert "link" not in wire.client.get("/api/v1/articles?limit=5").headers
+
+
+@pytest.mark.parametrize("query", ["before=yesterday", "after=-1", "before=1-", f"before={'9' * 20}-1"])
+def test_article_cursors_are_validated(wire: Wire, query: str) -> None:
+    response = wire.client.get("/api/v1/articles?" + query)
+    assert response.status_code == 422 and response.headers["content-type"] == "application/json"
+    assert response.json()["detail"][0]["loc"][-1] in ("before", "after")
+
+
+def test_any_digits_are_a_cursor(wire: Wire) -> None:
+    """Cursors schemathesis may send: between two, with an offset, past every date and id."""
+    newest = wire.client.get("/api/v1/articles?limit=1").json()["next"]
+    for query, expected in (
+        (f"before={'9' * 19}-{'9' * 19}", [wire.excerpt, wire.published]),
+        (f"before={'9' * 19}-1&offset=1", [wire.published]),
+        (f"before={'9' * 19}-1&after={newest}", []),  # nothing between the newest and "the end"
+        ("before=0-0&after=0-0", []),
+    ):
+        response = wire.client.get("/api/v1/articles?" + query)
+        assert response.status_code == 200, query
+        assert [a["id"] for a in response.json()["items"]] == expected, query

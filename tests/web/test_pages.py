@@ -7,6 +7,7 @@ import json
 import re
 import string
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -151,19 +152,83 @@ def test_source_pages(client: TestClient, demo_site: DemoSite) -> None:
     assert f"{len(demo_site.articles)} artículos" in client.get("/es/sources").text
 
 
-def test_pagination(client: TestClient, demo_site: DemoSite, monkeypatch: pytest.MonkeyPatch) -> None:
+def link(html: str, rel: str) -> str | None:
+    """The href of the page's `rel` link in its pagination (None: there is none)."""
+    found = re.findall(rf'<a rel="{rel}" href="([^"]+)"', html)
+    return unescape(found[0]) if found else None
+
+
+def follow(client: TestClient, url: str | None, rel: str) -> list[tuple[str, str]]:
+    """(url, html) of each page from `url` on, by its `rel` links."""
+    walked = []
+    while url is not None:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        walked.append((url, response.text))
+        url = link(response.text, rel)
+    return walked
+
+
+def test_pagination_follows_cursors_both_ways(
+    uncached: TestClient, demo_site: DemoSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(pages, "PAGE_SIZE", 5)
-    seen: list[int] = []
     page_count = -(-len(demo_site.articles) // 5)
-    for page in range(1, page_count + 1):
-        html = client.get(f"/en/?page={page}").text
-        assert f"Page {page} of {page_count}" in html
-        assert ('rel="next" href="?page=' in html) == (page < page_count)
-        seen += ids(html, "en")
+    older = follow(uncached, "/en/", "next")
+    assert len(older) == page_count > 2
+    for number, (url, html) in enumerate(older, 1):
+        assert f"Page {number} of {page_count}" in html
+        assert ('<link rel="next"' in html) == (number < page_count)
+        assert f'<link rel="canonical" href="http://wire.test{url}">' in html.replace("&amp;", "&")
+    assert all(re.fullmatch(r"/en/\?before=\d+-\d+", url) for url, _ in older[1:])
+    seen = [item for _, html in older for item in ids(html, "en")]
     assert len(seen) == len(set(seen)) == len(demo_site.articles)
-    assert client.get(f"/en/?page={page_count + 1}").status_code == 404
-    source_id = re.findall(r'href="/en/sources/(\d+)"', client.get("/en/sources").text)[0]
-    assert len(ids(client.get(f"/en/sources/{source_id}?page=2").text, "en")) == 5
+    newer = follow(uncached, older[-1][0], "prev")  # from the last page back to the first
+    assert [ids(html, "en") for _, html in reversed(newer)] == [ids(html, "en") for _, html in older]
+    assert link(older[1][1], "prev") == "/en/" and newer[-1][0] == "/en/"
+    assert re.fullmatch(r"/en/\?after=\d+-\d+", newer[1][0])
+    for number in range(1, page_count + 1):  # numbered pages (old links) show the same articles
+        assert ids(uncached.get(f"/en/?page={number}").text, "en") == seen[(number - 1) * 5 : number * 5]
+    assert uncached.get(f"/en/?page={page_count + 1}").status_code == 404
+    assert link(uncached.get(f"/en/?page={page_count - 1}").text, "next") == older[-1][0]  # links: cursors
+
+
+def test_pagination_of_a_source(uncached: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages, "PAGE_SIZE", 5)
+    source_id = re.findall(r'href="/en/sources/(\d+)"', uncached.get("/en/sources").text)[0]
+    walked = follow(uncached, f"/en/sources/{source_id}", "next")
+    assert len(walked) > 1 and all(url.startswith(f"/en/sources/{source_id}") for url, _ in walked)
+    assert [ids(html, "en") for _, html in walked[1:2]] == [
+        ids(uncached.get(f"/en/sources/{source_id}?page=2").text, "en")
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "before=yesterday",
+        "before=1-",
+        "after=12",
+        "before=1.5-2",
+        f"before={'9' * 20}-1",
+        "after=-1-1",
+    ],
+)
+def test_unreadable_page_cursors_are_400(uncached: TestClient, query: str) -> None:
+    response = uncached.get(f"/en/?{query}")
+    assert response.status_code == 400 and "text/html" in response.headers["content-type"]
+
+
+def test_a_cursor_past_the_oldest_article_is_404(
+    uncached: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "PAGE_SIZE", 100)
+    home = uncached.get("/en/").text
+    assert link(home, "next") is None
+    assert uncached.get("/en/?before=1-1").status_code == 404  # 1970: nothing is older
+    assert uncached.get("/en/?after=99999999999999999-1").status_code == 404  # nothing is newer
+    assert uncached.get(f"/en/?after={'9' * 19}-{'9' * 19}").status_code == 404  # clamped: past all
+    assert uncached.get("/en/?page=2&before=1-1").status_code == 404
 
 
 def test_excerpt_only_source_shows_the_first_paragraph(client: TestClient, published_store: Store) -> None:

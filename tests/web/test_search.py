@@ -13,6 +13,7 @@ from babelwire.store.articles import latest_articles
 from babelwire.store.db import Store
 from babelwire.web import pages
 from babelwire.web.app import create_app
+from tests.web.test_pages import follow
 
 HOSTILE = ['"', "*", "NEAR(port ship)", "port OR", "title:port", "'; DROP TABLE items; --", "^", "((", "-"]
 
@@ -75,18 +76,24 @@ def test_search_finds_words_of_that_language_edition(
     assert "encontrado" in spanish_page and '<html lang="es">' in spanish_page
 
 
-def test_search_pages(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_pages(uncached: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pages, "PAGE_SIZE", 2)
-    first = client.get("/en/search", params={"q": "the"}).text
+    first = uncached.get("/en/search", params={"q": "the"}).text
     total = int(re.findall(r"(\d+) articles found", first)[0])
     assert total > 4 and len(result_ids(first, "en")) == 2
-    assert 'rel="next" href="?q=the&amp;page=2"' in first
-    last = -(-total // 2)
-    seen = set()
-    for page in range(1, last + 1):
-        seen.update(result_ids(client.get("/en/search", params={"q": "the", "page": page}).text, "en"))
-    assert len(seen) == total
-    assert client.get("/en/search", params={"q": "the", "page": last + 1}).status_code == 404
+    walked = follow(uncached, "/en/search?q=the", "next")  # by the rel=next links: cursors
+    assert len(walked) == -(-total // 2)
+    assert all(re.fullmatch(r"/en/search\?q=the&before=\d+-\d+", url) for url, _ in walked[1:])
+    seen = [item for _, html in walked for item in result_ids(html, "en")]
+    assert len(seen) == len(set(seen)) == total
+    back = follow(uncached, walked[-1][0], "prev")
+    assert [result_ids(html, "en") for _, html in reversed(back)] == [result_ids(h, "en") for _, h in walked]
+    assert back[-1][0] == "/en/search?q=the"
+    numbered = set()  # numbered pages, as old links have them, still answer
+    for page in range(1, len(walked) + 1):
+        numbered.update(result_ids(uncached.get("/en/search", params={"q": "the", "page": page}).text, "en"))
+    assert numbered == set(seen)
+    assert uncached.get("/en/search", params={"q": "the", "page": len(walked) + 1}).status_code == 404
 
 
 def test_hostile_and_empty_queries_are_harmless(client: TestClient) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, defer
 
 from babelwire.domain import BlockKind, Repair, SourceKind, TranslatedBlock, repairs_from_json
+from babelwire.store.keyset import Slice, Window, read_window
 from babelwire.store.models import DocumentRow, ItemRow, ListingRow, ReviewStatus, SourceRow, TranslationRow
 
 
@@ -98,7 +98,7 @@ def published_query(language: str) -> Select[ItemRow, DocumentRow, TranslationRo
     """Published items with the newest visible translation into `language`: what readers may see.
 
     Read from the listings table (store/listings.py), so filters on ListingRow's columns and
-    newest_first's order are served by its indexes."""
+    the readers' order (store/keyset.py) are served by its indexes."""
     return (
         select(ItemRow, DocumentRow, TranslationRow, SourceRow)
         .select_from(ListingRow)
@@ -150,19 +150,20 @@ def article_from_row(
     )
 
 
-def newest_first() -> tuple[ColumnElement[Any], ...]:
-    """The home page's, feeds' and search's order: the original's date when known, else when found."""
-    return ListingRow.sort_at.desc(), ListingRow.item_id.desc()
+def listed_articles(
+    session: Session, language: str, window: Window, *conditions: ColumnElement[bool]
+) -> tuple[list[PublishedArticle], Slice]:
+    """The articles `language` lists in `window` under these conditions on ListingRow, newest first,
+    with the window's cursors (store/keyset.py) for the links to the pages around it."""
+    found = read_window(session, published_query(language).where(*conditions), window)
+    return [article_from_row(*row) for row in found.rows], found
 
 
 def latest_articles(
     session: Session, language: str, *, limit: int = 30, offset: int = 0, source_id: int | None = None
 ) -> list[PublishedArticle]:
-    query = published_query(language)
-    if source_id is not None:
-        query = query.where(ListingRow.source_id == source_id)
-    query = query.order_by(*newest_first()).limit(limit).offset(offset)
-    return [article_from_row(item, doc, tr, src) for item, doc, tr, src in session.execute(query).all()]
+    conditions = () if source_id is None else (ListingRow.source_id == source_id,)
+    return listed_articles(session, language, Window(limit, offset), *conditions)[0]
 
 
 def count_articles(session: Session, language: str, *, source_id: int | None = None) -> int:

@@ -34,6 +34,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# The largest id a row can have: ids are INTEGER, 32 bits on PostgreSQL (SQLite's are wider, but one
+# rule for both keeps an id in a URL that is past it a 404 or 422 on both, never an overflow error).
+MAX_ROW_ID = 2**31 - 1
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on every backend (SQLite drops the zone; PostgreSQL keeps it)."""
 

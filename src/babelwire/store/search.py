@@ -26,16 +26,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from babelwire.store.articles import (
-    PublishedArticle,
-    article_from_row,
-    count_listed,
-    newest_first,
-    published_query,
-)
+from babelwire.store.articles import PublishedArticle, count_listed, listed_articles
+from babelwire.store.keyset import Slice, Window
 from babelwire.store.models import ListingRow, TranslationRow
 
 MAX_TERMS = 12
+NOTHING = Slice(rows=[], first=None, last=None, more=False)
 MAX_TERM_LENGTH = 64
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -89,20 +85,19 @@ def matching(session: Session, language: str, query: str) -> ColumnElement[bool]
 
 
 def search_articles(
-    session: Session, language: str, query: str, *, limit: int, offset: int
-) -> tuple[list[PublishedArticle], int]:
+    session: Session, language: str, query: str, window: Window
+) -> tuple[list[PublishedArticle], Slice, int]:
     """Published articles in `language` whose translated title or body has every word of `query`.
 
-    Newest first (a news wire's order; relevance ranking would mean scoring every match), with the
-    total number of matches for pagination. A query with no words finds nothing.
+    Newest first (a news wire's order; relevance ranking would mean scoring every match), the
+    window's cursors, and the total number of matches. A query with no words finds nothing.
     """
     terms = search_terms(query)
     if not terms:
-        return [], 0
+        return [], NOTHING, 0
     matches = _matches(session, language, terms)
     total = count_listed(session, language, matches)
-    if total == 0 or offset >= total:
-        return [], total
-    found = published_query(language).where(matches)
-    rows = session.execute(found.order_by(*newest_first()).limit(limit).offset(offset)).all()
-    return [article_from_row(item, doc, tr, src) for item, doc, tr, src in rows], total
+    if total == 0 or window.offset >= total:
+        return [], NOTHING, total
+    articles, found = listed_articles(session, language, window, matches)
+    return articles, found, total

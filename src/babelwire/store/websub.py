@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from babelwire.sources.websub import SubscriptionState
-from babelwire.store.models import SourceRow
+from babelwire.store.models import MAX_ROW_ID, SourceRow
 
-MAX_ID = 2**31 - 1  # ids in a URL are the caller's: past the column's range is "unknown", not an error
+MAX_ID = MAX_ROW_ID  # ids in a URL are the caller's: past the column's range is "unknown", not an error
 REQUEST_WAIT = timedelta(hours=1)  # a hub that never verifies is asked again after this
 DENIAL_WAIT = timedelta(days=1)  # a hub that refused is not asked again before this
 

@@ -22,7 +22,7 @@ from babelwire.store.models import SourceRow
 from babelwire.web import auth
 from babelwire.web.api import add_source, patch_source
 from babelwire.web.api_models import SourceCreate, SourcePatch, form_text
-from babelwire.web.deps import AppSettings, DbSession, render
+from babelwire.web.deps import AppSettings, DbSession, RowId, render
 from babelwire.web.rendering import TEMPLATES
 
 PREFIX = "/admin"
@@ -197,14 +197,14 @@ def _get_source(session: Session, source_id: int) -> SourceRow:
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse, dependencies=[Admin])
-def edit_source_form(request: Request, source_id: int, session: DbSession) -> Response:
+def edit_source_form(request: Request, source_id: RowId, session: DbSession) -> Response:
     return page(request, "source.html", source=_get_source(session, source_id))
 
 
 @router.post("/sources/{source_id}", response_class=HTMLResponse, dependencies=[Admin, Csrf])
 def edit_source(
     request: Request,
-    source_id: int,
+    source_id: RowId,
     session: DbSession,
     name: Annotated[str, Form(max_length=300)],
     language: Annotated[str, Form(max_length=20)] = "",
@@ -224,12 +224,12 @@ def edit_source(
 
 
 @router.post("/sources/{source_id}/enable", dependencies=[Admin, Csrf])
-def enable_source(request: Request, source_id: int, session: DbSession) -> Response:
+def enable_source(request: Request, source_id: RowId, session: DbSession) -> Response:
     return _set_enabled(request, session, source_id, enabled=True)
 
 
 @router.post("/sources/{source_id}/disable", dependencies=[Admin, Csrf])
-def disable_source(request: Request, source_id: int, session: DbSession) -> Response:
+def disable_source(request: Request, source_id: RowId, session: DbSession) -> Response:
     return _set_enabled(request, session, source_id, enabled=False)
 
 

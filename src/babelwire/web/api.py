@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from fastapi import APIRouter, FastAPI, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import ColumnElement, select
@@ -21,8 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
-from babelwire.store.articles import count_listed, newest_first, published_query, published_row
+from babelwire.store.articles import count_listed, published_query, published_row
 from babelwire.store.held import HeldTranslation, decide_held, held_translations
+from babelwire.store.keyset import CURSOR_PATTERN, Slice, Window, parse_cursor, read_window
 from babelwire.store.models import ListingRow, SourceRow
 from babelwire.store.search import matching
 from babelwire.web.api_http import (
@@ -96,8 +97,38 @@ def _filters(
     return conditions
 
 
-@router.get("/articles", response_model=ArticlePage, summary="Published articles, newest first")
+def _link_header(request: Request, found: Slice, window: Window) -> str | None:
+    """RFC 8288 `Link` to the next (older) and previous (newer) pages, the request's filters kept."""
+    kept = [(key, value) for key, value in request.query_params.multi_items()
+            if key not in ("before", "after", "offset")]  # fmt: skip
+    links = []
+    pages = (("next", "before", _next(found, window)), ("prev", "after", _prev(found, window)))
+    for rel, key, cursor in pages:
+        if cursor is not None:
+            links.append(f'<{request.url.path}?{urlencode([*kept, (key, cursor)])}>; rel="{rel}"')
+    return ", ".join(links) or None
+
+
+def _next(found: Slice, window: Window) -> str | None:
+    """The cursor of the older page: the last row, when the list goes on past it."""
+    goes_on = found.more if window.after is None else True
+    return str(found.last) if goes_on and found.last is not None else None
+
+
+def _prev(found: Slice, window: Window) -> str | None:
+    """The cursor of the newer page: the first row, when this is not the list's start."""
+    starts_later = found.more if window.after is not None else bool(window.before or window.offset)
+    return str(found.first) if starts_later and found.first is not None else None
+
+
+@router.get(
+    "/articles",
+    response_model=ArticlePage,
+    summary="Published articles, newest first",
+)
 def list_articles(
+    request: Request,
+    response: Response,
     session: ReadSession,
     settings: AppSettings,
     lang: Lang = None,
@@ -111,15 +142,30 @@ def list_articles(
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    offset: Annotated[
+        int, Query(ge=0, le=1_000_000, description="Skip this many (deep pages: use `before`, it is a seek).")
+    ] = 0,
+    before: Annotated[
+        str | None,
+        Query(max_length=40, pattern=CURSOR_PATTERN, description="Older than this cursor (a page's `next`)."),
+    ] = None,
+    after: Annotated[
+        str | None,
+        Query(max_length=40, pattern=CURSOR_PATTERN, description="Newer than this cursor (a page's `prev`)."),
+    ] = None,
 ) -> ArticlePage:
+    """Newest first. Page on with `before=<next>` (or the `Link: rel="next"` header): a cursor is an
+    index seek at any depth and never repeats or skips an article when new ones are published."""
     language = _language(settings, lang)
+    window = Window(limit, offset, *(None if c is None else parse_cursor(c) for c in (before, after)))
     conditions = _filters(session, language, source=source, since=since, until=until, q=q)
     total = count_listed(session, language, *conditions)
-    query = published_query(language).where(*conditions)
-    rows = session.execute(query.order_by(*newest_first()).limit(limit).offset(offset))
-    items = [article_summary(row, settings.base_url) for row in rows]
-    return ArticlePage(total=total, limit=limit, offset=offset, items=items)
+    found = read_window(session, published_query(language).where(*conditions), window)
+    if link := _link_header(request, found, window):
+        response.headers["Link"] = link
+    items = [article_summary(row, settings.base_url) for row in found.rows]
+    older, newer = _next(found, window), _prev(found, window)
+    return ArticlePage(total=total, limit=limit, offset=offset, next=older, prev=newer, items=items)
 
 
 @router.get(

@@ -22,11 +22,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute
 
 from babelwire.store.db import Store
+from babelwire.store.models import MAX_ROW_ID
 from babelwire.web import auth
 from babelwire.web.api_models import Problem
 
 PREFIX = "/api/v1"
-MAX_ID = 2**63 - 1  # SQLite's and PostgreSQL's largest integer key: beyond it no row can exist
+MAX_ID = MAX_ROW_ID  # beyond it no row can exist: a 422 in the schema, not an overflow in the database
 CHALLENGE = 'Bearer realm="babelwire"'
 
 bearer = HTTPBearer(auto_error=False, description="A token from `babelwire admin create-token NAME`.")

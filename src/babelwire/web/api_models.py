@@ -188,9 +188,11 @@ class ArticleSummary(BaseModel):
 
 
 class ArticlePage(BaseModel):
-    total: int
+    total: int = Field(description="How many articles match, in every page.")
     limit: int
     offset: int
+    next: str | None = Field(description="Pass as `before` for the older page; null: this is the last.")
+    prev: str | None = Field(description="Pass as `after` for the newer page; null: this is the first.")
     items: list[ArticleSummary]
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
 from babelwire.store.db import Store
+from babelwire.store.models import MAX_ROW_ID
 
 
 def get_settings(request: Request) -> Settings:
@@ -44,6 +45,8 @@ def get_read_session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session)]
 ReadSession = Annotated[Session, Depends(get_read_session)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
+# An article's or source's id in a path: past the columns' range it is a 404, not a database overflow.
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 def check_language(settings: Settings, lang: str) -> str:

@@ -26,7 +26,7 @@ from babelwire.config import Settings
 from babelwire.domain import BlockKind, TranslatedBlock
 from babelwire.store.articles import PublishedArticle, get_feed_source, latest_articles
 from babelwire.web.dates import iso_datetime, last_change, publication_date, utc_seconds
-from babelwire.web.deps import AppSettings, ReadSession, check_language
+from babelwire.web.deps import AppSettings, ReadSession, RowId, check_language
 from babelwire.web.jsonfeed import render_json_feed
 from babelwire.web.rendering import BLOCK_TAGS, block_body, language_name, web_url, withheld_count
 
@@ -347,7 +347,7 @@ def language_feed(
 
 @router.get("/{lang}/sources/{source_id}/feed.{fmt}", include_in_schema=False)
 def source_feed(
-    request: Request, lang: str, source_id: int, fmt: str, session: ReadSession, settings: AppSettings
+    request: Request, lang: str, source_id: RowId, fmt: str, session: ReadSession, settings: AppSettings
 ) -> Response:
     check_language(settings, lang)
     source = get_feed_source(session, source_id)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Annotated, TypedDict
-from urllib.parse import urlencode
+from typing import TypedDict
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import escape
 
@@ -24,12 +23,14 @@ from babelwire.store.articles import (
     ReviewFinding,
     count_articles,
     get_article,
-    latest_articles,
+    listed_articles,
     published_languages,
     source_summaries,
 )
-from babelwire.store.search import search_articles
-from babelwire.web.deps import AppSettings, ReadSession, check_language, render
+from babelwire.store.models import ListingRow
+from babelwire.store.search import matching, search_articles
+from babelwire.web.deps import AppSettings, ReadSession, RowId, check_language, render
+from babelwire.web.paging import PageCursor, PageNumber, count_newer, page_window, pager
 from babelwire.web.rendering import optional_function, withheld_count
 from babelwire.web.sitemap import language_versions
 
@@ -37,7 +38,6 @@ PAGE_SIZE = 20
 MAX_QUERY = 200
 NO_ARTICLE = "There is no such article in this language."
 router = APIRouter()
-PageNumber = Annotated[int, Query(ge=1, le=10_000)]
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,6 @@ class SentenceRow:
     block_start: bool
     withheld: str = ""
     repair: Repair | None = None
-
-
-def page_count(total: int, page: int) -> int:
-    pages = max(1, -(-total // PAGE_SIZE))
-    if page > pages:
-        raise HTTPException(status_code=404, detail="There is no such page.")
-    return pages
 
 
 def alternates(settings: Settings, lang: str, path: str, only: list[str] | None = None) -> dict[str, str]:
@@ -146,28 +139,32 @@ def _article_or_404(session: ReadSession, lang: str, article_id: int) -> Publish
 
 @router.get("/{lang}/", response_class=HTMLResponse)
 def home(
-    request: Request, lang: str, session: ReadSession, settings: AppSettings, page: PageNumber = 1
+    request: Request,
+    lang: str,
+    session: ReadSession,
+    settings: AppSettings,
+    page: PageNumber = 1,
+    before: PageCursor = None,
+    after: PageCursor = None,
 ) -> HTMLResponse:
     check_language(settings, lang)
-    total = count_articles(session, lang)
-    pages = page_count(total, page)
-    articles = latest_articles(session, lang, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    window = page_window(PAGE_SIZE, page, before, after)
+    articles, found = listed_articles(session, lang, window)
+    newer = count_newer(session, lang, window, found)
+    paging = pager(f"/{lang}/", {}, window, found, total=count_articles(session, lang), newer=newer)
     return render(
         request,
         "home.html",
         lang=lang,
         articles=articles,
-        page=page,
-        pages=pages,
-        total=total,
-        page_prefix="?page=",
-        **head_links(settings, lang, "" if page == 1 else f"?page={page}"),
+        pager=paging,
+        **head_links(settings, lang, paging.suffix),
     )
 
 
 @router.get("/{lang}/articles/{article_id}", response_class=HTMLResponse)
 def article(
-    request: Request, lang: str, article_id: int, session: ReadSession, settings: AppSettings
+    request: Request, lang: str, article_id: RowId, session: ReadSession, settings: AppSettings
 ) -> HTMLResponse:
     check_language(settings, lang)
     found = _article_or_404(session, lang, article_id)
@@ -191,7 +188,7 @@ def article(
 
 @router.get("/{lang}/articles/{article_id}/bilingual", response_class=HTMLResponse)
 def bilingual(
-    request: Request, lang: str, article_id: int, session: ReadSession, settings: AppSettings
+    request: Request, lang: str, article_id: RowId, session: ReadSession, settings: AppSettings
 ) -> HTMLResponse:
     """Each source sentence beside its translation, so a reader can check a doubtful one."""
     check_language(settings, lang)
@@ -241,31 +238,33 @@ def sources(request: Request, lang: str, session: ReadSession, settings: AppSett
 def source(
     request: Request,
     lang: str,
-    source_id: int,
+    source_id: RowId,
     session: ReadSession,
     settings: AppSettings,
     page: PageNumber = 1,
+    before: PageCursor = None,
+    after: PageCursor = None,
 ) -> HTMLResponse:
     check_language(settings, lang)
     found = source_summaries(session, lang, source_id=source_id)
     if not found:
         raise HTTPException(status_code=404, detail="There is no such source.")
-    pages = page_count(found[0].articles, page)
-    articles = latest_articles(
-        session, lang, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, source_id=source_id
-    )
+    window = page_window(PAGE_SIZE, page, before, after)
+    only = ListingRow.source_id == source_id
+    articles, shown = listed_articles(session, lang, window, only)
+    newer = count_newer(session, lang, window, shown, only)
+    path = f"/{lang}/sources/{source_id}"
+    paging = pager(path, {}, window, shown, total=found[0].articles, newer=newer)
     return render(
         request,
         "source.html",
         lang=lang,
         source=found[0],
         articles=articles,
-        page=page,
-        pages=pages,
-        page_prefix="?page=",
+        pager=paging,
         feed_source_id=source_id,
         feed_source_name=found[0].name,
-        **head_links(settings, lang, f"sources/{source_id}" + ("" if page == 1 else f"?page={page}")),
+        **head_links(settings, lang, f"sources/{source_id}{paging.suffix}"),
     )
 
 
@@ -277,13 +276,17 @@ def search(
     settings: AppSettings,
     q: str = "",
     page: PageNumber = 1,
+    before: PageCursor = None,
+    after: PageCursor = None,
 ) -> HTMLResponse:
     """Full-text search in this language's edition; any text is a valid query (see store/search.py)."""
     check_language(settings, lang)
     query = q.strip()[:MAX_QUERY]
-    articles, total = search_articles(session, lang, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    pages = page_count(total, page)
-    params = urlencode({"q": query})
+    window = page_window(PAGE_SIZE, page, before, after)
+    articles, found, total = search_articles(session, lang, query, window)
+    newer = count_newer(session, lang, window, found, matching(session, lang, query)) if total else 0
+    params = {"q": query} if query else {}
+    paging = pager(f"/{lang}/search", params, window, found, total=total, newer=newer)
     return render(
         request,
         "search.html",
@@ -291,8 +294,6 @@ def search(
         query=query,
         articles=articles,
         total=total,
-        page=page,
-        pages=pages,
-        page_prefix=f"?{params}&page=",
-        **head_links(settings, lang, f"search?{params}" if query else "search"),
+        pager=paging,
+        **head_links(settings, lang, f"search{paging.suffix}"),
     )
