@@ -1,0 +1,122 @@
+"""`babelwire stories`: the story clusterer and similarity on any data, as JSON lines.
+
+The same code the wire runs (stories/wire.py), so a dataset measures what readers will see.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from babelwire.commands.common import fail, open_settings
+
+if TYPE_CHECKING:
+    from babelwire.translate.translator import Translator
+
+app = typer.Typer(help="Story clusters and same-story scores for JSON lines on stdin (evaluation).")
+
+
+def _records(required: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise fail(f"line {number} is not JSON: {exc.msg}", "write one JSON object a line") from exc
+        missing = [key for key in required if not isinstance(record, dict) or key not in record]
+        if missing:
+            raise fail(f"line {number} lacks {', '.join(missing)}", f"each line needs {', '.join(required)}")
+        yield record
+
+
+class CommonLanguage:
+    """Brings text into one of the site's languages through the configured engines, as the wire does."""
+
+    def __init__(self) -> None:
+        from babelwire.translate.memory import InMemoryMemory
+        from babelwire.translate.router import Router
+        from babelwire.translate.translator import Translator
+
+        settings = open_settings()
+        self.languages = list(settings.target_languages)
+        self._translator: Translator = Translator(Router.from_settings(settings), InMemoryMemory())
+
+    def text(self, text: str, language: str, target: str | None = None) -> str:
+        target = target or (self.languages[0] if self.languages else language)
+        if language == target or (target is None and language in self.languages):
+            return text
+        from babelwire.domain import Block, BlockKind, Document
+        from babelwire.translate.document import translate_document
+        from babelwire.translate.engine import TranslationError
+        from babelwire.translate.inline import to_text
+
+        lines = [line for line in text.splitlines() if line.strip()] or [text]
+        blocks = tuple(Block(BlockKind.PARAGRAPH, escape(p, quote=False), p) for p in lines)
+        try:
+            translation, _ = translate_document(
+                Document("stdin:", "", blocks), language, target, self._translator
+            )
+        except TranslationError as exc:
+            raise fail(
+                exc.message, f"configure an engine for {language}-{target} (`babelwire config`)"
+            ) from exc
+        return "\n".join(to_text(block.html) for block in translation.blocks)
+
+    def home(self, language: str) -> str | None:
+        """None for a site language (compared as is); else the language it is translated into."""
+        return None if language in self.languages or not self.languages else self.languages[0]
+
+
+@app.command("cluster")
+def cluster_command() -> None:
+    """Read {"id", "language", "title", "text"[, "published"]} lines; write {"id", "story"} lines.
+
+    Articles are placed in input order as the wire places them on arrival; one in a language
+    other than the site's languages is first translated through the configured engines.
+    """
+    from babelwire.stories.wire import StoryArticle, StoryClusterer
+
+    common = CommonLanguage()
+    clusterer = StoryClusterer()
+    for record in _records(("id", "language", "title", "text")):
+        language, target = str(record["language"]), common.home(str(record["language"]))
+        title, text = str(record["title"]), str(record["text"])
+        if target is not None:
+            title, text = common.text(title, language, target), common.text(text, language, target)
+        published = datetime.fromisoformat(record["published"]) if record.get("published") else None
+        placement = clusterer.place(StoryArticle(str(record["id"]), title, text, published))
+        typer.echo(json.dumps({"id": record["id"], "story": placement.story_id}))
+
+
+@app.command("compare")
+def compare_command() -> None:
+    """Read {"lang1", "lang2", "text1", "text2"} lines; write {"score": 0..1, "same_story": bool} lines.
+
+    The second text is translated into the first's language when they differ. Word weights
+    come from every text read so far, so give many pairs at once.
+    """
+    from babelwire.stories.terms import story_terms
+    from babelwire.stories.vectors import DocumentFrequencies
+    from babelwire.stories.wire import SAME_STORY, story_similarity
+
+    common = CommonLanguage()
+    pairs = []
+    for record in _records(("lang1", "lang2", "text1", "text2")):
+        first, second = str(record["text1"]), str(record["text2"])
+        if record["lang1"] != record["lang2"]:
+            second = common.text(second, str(record["lang2"]), str(record["lang1"]))
+        pairs.append((first, second))
+    frequencies = DocumentFrequencies()
+    for first, second in pairs:
+        frequencies.add(story_terms("", first))
+        frequencies.add(story_terms("", second))
+    for first, second in pairs:
+        score = story_similarity(first, second, frequencies)
+        typer.echo(json.dumps({"score": round(score, 4), "same_story": score >= SAME_STORY}))

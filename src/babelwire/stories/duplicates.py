@@ -1,0 +1,60 @@
+"""Near-duplicates: the same text under another URL, in another feed, or syndicated with edits.
+
+MinHash over word 5-shingles with datasketch's LSH: an article whose estimated Jaccard
+similarity to an earlier one is at least `threshold` is a copy of it, found by hash buckets,
+not by comparing with every stored article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from datasketch import MinHash, MinHashLSH
+
+THRESHOLD = 0.8
+PERMUTATIONS = 128
+SHINGLE = 5
+WINDOW = timedelta(days=7)
+WORD = re.compile(r"\w+")
+
+
+def fingerprint(text: str) -> MinHash:
+    """The MinHash of a text's word 5-shingles (case and punctuation ignored)."""
+    words = WORD.findall(text.lower())
+    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    signature = MinHash(num_perm=PERMUTATIONS)
+    signature.update_batch([s.encode("utf-8") for s in shingles])
+    return signature
+
+
+@dataclass
+class DuplicateIndex:
+    """Recent articles' fingerprints; `add` answers which earlier article a text copies."""
+
+    threshold: float = THRESHOLD
+    window: timedelta = WINDOW
+    lsh: MinHashLSH = field(init=False)
+    signatures: dict[str, MinHash] = field(default_factory=dict)
+    recency: deque[tuple[datetime, str]] = field(default_factory=deque)
+
+    def __post_init__(self) -> None:
+        self.lsh = MinHashLSH(threshold=self.threshold, num_perm=PERMUTATIONS)
+
+    def add(self, key: str, text: str, published: datetime) -> str | None:
+        """Records the article; returns the key of the earlier article it copies, if any."""
+        while self.recency and self.recency[0][0] < published - self.window:
+            _, old = self.recency.popleft()
+            self.lsh.remove(old)
+            del self.signatures[old]
+        signature = fingerprint(text)
+        copies = [k for k in self.lsh.query(signature)
+                  if self.signatures[k].jaccard(signature) >= self.threshold]  # fmt: skip
+        if key not in self.signatures:
+            self.lsh.insert(key, signature)
+            self.signatures[key] = signature
+            self.recency.append((published, key))
+        originals = [k for k in copies if k != key]
+        return max(originals, key=lambda k: self.signatures[k].jaccard(signature), default=None)
