@@ -156,12 +156,12 @@ def main() -> None:
     ecb = [json.loads(line) for line in (DATA / "ecbplus-dev.jsonl").open()]
     gold = [r["story"] for r in ecb]
     table = Table("set", "method", "B3 P", "B3 R", "B3 F1", "pairwise F1", title="ECB+ story clusters")
-    for name, method in (("babelwire (online)", ours), ("TF-IDF + average linkage", baseline)):
-        predicted = method(ecb)
-        p, r, f = bcubed(predicted, gold)
-        table.add_row(
-            "ECB+ en", name, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", f"{pairwise_f1(predicted, gold):.3f}"
-        )
+    for label, articles in (("ECB+ en", ecb), ("ECB+ en+es (Apertium)", mixed(ecb))):
+        for name, method in (("babelwire (online)", ours), ("TF-IDF + average linkage", baseline)):
+            predicted = method(articles)
+            p, r, f = bcubed(predicted, gold)
+            pairwise = pairwise_f1(predicted, gold)
+            table.add_row(label, name, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", f"{pairwise:.3f}")
     console.print(table)
     pairs = [json.loads(line) for line in (DATA / "semeval2022-task8-train.jsonl").open()]
     table = Table("pairs", "n", "babelwire Pearson", "TF-IDF cosine Pearson", title="SemEval-2022 Task 8")
