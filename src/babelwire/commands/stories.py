@@ -48,17 +48,17 @@ class CommonLanguage:
         self.languages = list(settings.target_languages)
         self._translator: Translator = Translator(Router.from_settings(settings), InMemoryMemory())
 
-    def text(self, text: str, language: str, target: str | None = None) -> str:
-        target = target or (self.languages[0] if self.languages else language)
-        if language == target or (target is None and language in self.languages):
-            return text
+    def lines(self, lines: list[str], language: str, target: str) -> list[str]:
+        """`lines` in `target`, translated in one batch; blank lines stay blank."""
+        filled = [line for line in lines if line.strip()]
+        if language == target or not filled:
+            return lines
         from babelwire.domain import Block, BlockKind, Document
         from babelwire.translate.document import translate_document
         from babelwire.translate.engine import TranslationError
         from babelwire.translate.inline import to_text
 
-        lines = [line for line in text.splitlines() if line.strip()] or [text]
-        blocks = tuple(Block(BlockKind.PARAGRAPH, escape(p, quote=False), p) for p in lines)
+        blocks = tuple(Block(BlockKind.PARAGRAPH, escape(p, quote=False), p) for p in filled)
         try:
             translation, _ = translate_document(
                 Document("stdin:", "", blocks), language, target, self._translator
@@ -67,11 +67,12 @@ class CommonLanguage:
             raise fail(
                 exc.message, f"configure an engine for {language}-{target} (`babelwire config`)"
             ) from exc
-        return "\n".join(to_text(block.html) for block in translation.blocks)
+        answers = iter(to_text(block.html) for block in translation.blocks)
+        return [next(answers) if line.strip() else line for line in lines]
 
-    def home(self, language: str) -> str | None:
-        """None for a site language (compared as is); else the language it is translated into."""
-        return None if language in self.languages or not self.languages else self.languages[0]
+    def site_language(self, language: str) -> str:
+        """The language an article in `language` is compared in: its own when the site has it."""
+        return language if language in self.languages or not self.languages else self.languages[0]
 
 
 @app.command("cluster")
@@ -86,10 +87,10 @@ def cluster_command() -> None:
     common = CommonLanguage()
     clusterer = StoryClusterer()
     for record in _records(("id", "language", "title", "text")):
-        language, target = str(record["language"]), common.home(str(record["language"]))
-        title, text = str(record["title"]), str(record["text"])
-        if target is not None:
-            title, text = common.text(title, language, target), common.text(text, language, target)
+        language = str(record["language"])
+        given = [str(record["title"]), *str(record["text"]).split("\n")]
+        title, *body = common.lines(given, language, common.site_language(language))  # one engine call
+        text = "\n".join(body)
         published = datetime.fromisoformat(record["published"]) if record.get("published") else None
         placement = clusterer.place(StoryArticle(str(record["id"]), title, text, published))
         typer.echo(json.dumps({"id": record["id"], "story": placement.story_id}))
@@ -111,7 +112,7 @@ def compare_command() -> None:
     for record in _records(("lang1", "lang2", "text1", "text2")):
         first, second = str(record["text1"]), str(record["text2"])
         if record["lang1"] != record["lang2"]:
-            second = common.text(second, str(record["lang2"]), str(record["lang1"]))
+            second = "\n".join(common.lines(second.split("\n"), str(record["lang2"]), str(record["lang1"])))
         pairs.append((first, second))
     frequencies = DocumentFrequencies()
     for first, second in pairs:

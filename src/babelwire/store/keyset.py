@@ -83,6 +83,11 @@ class Window:
     before: Cursor | None = None
     after: Cursor | None = None
 
+    @classmethod
+    def parse(cls, limit: int, offset: int, before: str | None, after: str | None) -> Window:
+        """The window a request's parameters ask for; ValueError for text that is not a cursor."""
+        return cls(limit, offset, *(None if c is None else parse_cursor(c) for c in (before, after)))
+
 
 @dataclass(frozen=True)
 class Slice:

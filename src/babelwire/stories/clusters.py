@@ -92,8 +92,7 @@ class StoryIndex:
         return best, score
 
     def _add(self, story: Story, vector: Vector, published: datetime) -> None:
-        for term in story.total:
-            self.postings[term].discard(story.story_id)
+        before = set(story.total)
         for term, weight in vector.items():
             story.total[term] = story.total.get(term, 0.0) + weight
         if len(story.total) > CENTROID_TERMS:
@@ -101,7 +100,9 @@ class StoryIndex:
         story.size += 1
         story.last_seen = max(story.last_seen, published)
         story.recompute_norm()
-        for term in story.total:
+        for term in before - story.total.keys():  # pruned from the centroid
+            self.postings[term].discard(story.story_id)
+        for term in story.total.keys() - before:
             self.postings.setdefault(term, set()).add(story.story_id)
         self.recency.append((story.last_seen, story.story_id))
 

@@ -50,11 +50,10 @@ class DuplicateIndex:
             self.lsh.remove(old)
             del self.signatures[old]
         signature = fingerprint(text)
-        copies = [k for k in self.lsh.query(signature)
-                  if self.signatures[k].jaccard(signature) >= self.threshold]  # fmt: skip
+        similar = {k: self.signatures[k].jaccard(signature) for k in self.lsh.query(signature) if k != key}
         if key not in self.signatures:
             self.lsh.insert(key, signature)
             self.signatures[key] = signature
             self.recency.append((published, key))
-        originals = [k for k in copies if k != key]
-        return max(originals, key=lambda k: self.signatures[k].jaccard(signature), default=None)
+        original = max(similar, key=similar.__getitem__, default=None)
+        return original if original is not None and similar[original] >= self.threshold else None

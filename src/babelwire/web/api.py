@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from babelwire.config import Settings
 from babelwire.store.articles import count_listed, published_query, published_row
 from babelwire.store.held import HeldTranslation, decide_held, held_translations
-from babelwire.store.keyset import CURSOR_PATTERN, Slice, Window, parse_cursor, read_window
+from babelwire.store.keyset import CURSOR_PATTERN, Slice, Window, read_window
 from babelwire.store.models import ListingRow, SourceRow
 from babelwire.store.search import matching
 from babelwire.web.api_http import (
@@ -157,7 +157,7 @@ def list_articles(
     """Newest first. Page on with `before=<next>` (or the `Link: rel="next"` header): a cursor is an
     index seek at any depth and never repeats or skips an article when new ones are published."""
     language = _language(settings, lang)
-    window = Window(limit, offset, *(None if c is None else parse_cursor(c) for c in (before, after)))
+    window = Window.parse(limit, offset, before, after)
     conditions = _filters(session, language, source=source, since=since, until=until, q=q)
     total = count_listed(session, language, *conditions)
     found = read_window(session, published_query(language).where(*conditions), window)

@@ -24,7 +24,6 @@ from babelwire.store.keyset import (
     Slice,
     Window,
     newer_than,
-    parse_cursor,
 )
 
 NO_PAGE = "There is no such page."
@@ -34,12 +33,7 @@ PageCursor = Annotated[str | None, Query(max_length=40, pattern=CURSOR_PATTERN, 
 
 def page_window(size: int, page: int = 1, before: str | None = None, after: str | None = None) -> Window:
     """The window a page's query parameters ask for (their pattern was checked: any cursor reads)."""
-    return Window(
-        size,
-        (page - 1) * size,
-        None if before is None else parse_cursor(before),
-        None if after is None else parse_cursor(after),
-    )
+    return Window.parse(size, (page - 1) * size, before, after)
 
 
 @dataclass(frozen=True)
