@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -77,11 +78,15 @@ class ItemStatus:
     FETCHED = "fetched"
     EXTRACTED = "extracted"
     TRANSLATED = "translated"
+    PLACED = "placed"  # translated, and given its story (or found to be a copy): the editor's turn
     PUBLISHED = "published"
     HELD = "held"  # the automated editor stopped every translation of it: waiting for a person
     REJECTED = "rejected"
     FAILED = "failed"
     SETTLED = ("published", "held", "rejected")  # the automated editor (or a person) has decided
+    EXCLUDED = "excluded"  # an editorial filter rule stopped it before translation (items.excluded_by)
+    DUPLICATE = "duplicate"  # a copy of an earlier article (items.copy_of_id): listed under that one
+    FINAL = (*SETTLED, EXCLUDED, DUPLICATE)  # nothing moves these on
 
 
 class SourceRow(Base):
@@ -151,9 +156,67 @@ class ItemRow(Base):
     # scheduler may claim it). A step that moves the item on clears it; the scheduler re-enqueues
     # items whose claim is older than distributed.stale_after (lost message, killed worker).
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The feed's categories (tags), one per line: what category filter rules match.
+    categories: Mapped[str | None] = mapped_column(Text)
+    # The filter rule that excluded it, as a person reads it ("block title ~ /horoscope/ (global)").
+    excluded_by: Mapped[str | None] = mapped_column(Text)
+    # Stories (stories/, pipeline/story_step.py): the story it belongs to, the earlier article it is a
+    # copy of (the same text under another URL), and how similar it was to its story when placed.
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"), index=True)
+    copy_of_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), index=True)
+    story_score: Mapped[float | None] = mapped_column(Float)
 
     source: Mapped[SourceRow] = relationship(back_populates="items")
     document: Mapped[DocumentRow | None] = relationship()
+
+
+class StoryRow(Base):
+    """A story: the articles (any source, any language) that report one event. Ids never change."""
+
+    __tablename__ = "stories"
+    __table_args__ = (Index("ix_stories_last_seen_at", "last_seen_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The newest article's date: the top-stories ranking and the clustering window use it.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StoryEventRow(Base):
+    """The stories stage's log, in the order it decided: an article placed in a story, found to be a
+    copy, or moved by a person. Every process replays what it has not seen yet (stories/wire.py), so
+    all of them decide from the same state; it is also each article's and story's history."""
+
+    __tablename__ = "story_events"
+    __table_args__ = (Index("ix_story_events_item_id", "item_id"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # placed | copy | moved
+    story_id: Mapped[int | None] = mapped_column(Integer)
+    copy_of_id: Mapped[int | None] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)
+    # When the article happened, as the stage saw it (its date, else when it arrived).
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    terms_json: Mapped[str] = mapped_column(Text, default="{}")  # stories/terms.py, common language
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # MinHash of the original text
+    actor: Mapped[str | None] = mapped_column(String(200))  # who moved it (None: the stage)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FilterRuleRow(Base):
+    """An editorial filter rule managed in the admin or CLI (stories/filters.py; config rules add to these)."""
+
+    __tablename__ = "filter_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # None: a global rule; else the source it applies to.
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(10))  # block | keep
+    field: Mapped[str] = mapped_column(String(20))  # title | body | url | language | category | any
+    pattern: Mapped[str] = mapped_column(String(500))
+    regex: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class PageRow(Base):
