@@ -76,6 +76,31 @@ class StoryIndex:
         self._add(best, vector, published)
         return Assignment(best.story_id, score, False)
 
+    def record(self, story_id: int, vector: Vector, published: datetime) -> None:
+        """Adds an article to a story decided elsewhere (another process, or a person)."""
+        self._expire(published - self.window)
+        story = self.stories.get(story_id)
+        if story is None:
+            story = self.stories[story_id] = Story(story_id, {}, 0, published)
+        self.next_id = max(self.next_id, story_id + 1)
+        self._add(story, vector, published)
+
+    def remove(self, story_id: int, vector: Vector) -> None:
+        """Takes an article's vector out of a story's centroid (a person moved the article)."""
+        story = self.stories.get(story_id)
+        if story is None:
+            return  # expired: nothing to take out
+        before = set(story.total)
+        for term, weight in vector.items():
+            if term in story.total:
+                story.total[term] -= weight
+                if story.total[term] <= 1e-9:
+                    del story.total[term]
+        story.size = max(0, story.size - 1)
+        story.recompute_norm()
+        for term in before - story.total.keys():
+            self.postings[term].discard(story_id)
+
     def _best(self, vector: Vector, published: datetime) -> tuple[Story | None, float]:
         candidates: set[int] = set()
         for term in strongest(vector, QUERY_TERMS):

@@ -12,6 +12,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 THRESHOLD = 0.8
@@ -30,6 +31,15 @@ def fingerprint(text: str) -> MinHash:
     return signature
 
 
+def signature_bytes(signature: MinHash) -> bytes:
+    """The fingerprint as stored (story_events.signature): its hash values, little-endian."""
+    return np.asarray(signature.hashvalues, dtype="<u8").tobytes()
+
+
+def signature_from_bytes(data: bytes) -> MinHash:
+    return MinHash(num_perm=PERMUTATIONS, hashvalues=np.frombuffer(data, dtype="<u8").astype(np.uint64))
+
+
 @dataclass
 class DuplicateIndex:
     """Recent articles' fingerprints; `add` answers which earlier article a text copies."""
@@ -45,11 +55,15 @@ class DuplicateIndex:
 
     def add(self, key: str, text: str, published: datetime) -> str | None:
         """Records the article; returns the key of the earlier article it copies, if any."""
+        return self.add_signature(key, fingerprint(text), published)
+
+    def add_signature(self, key: str, signature: MinHash, published: datetime) -> str | None:
+        """`add` for a fingerprint already made (the wire replays stored ones)."""
         while self.recency and self.recency[0][0] < published - self.window:
             _, old = self.recency.popleft()
-            self.lsh.remove(old)
-            del self.signatures[old]
-        signature = fingerprint(text)
+            if old in self.signatures:
+                self.lsh.remove(old)
+                del self.signatures[old]
         similar = {k: self.signatures[k].jaccard(signature) for k in self.lsh.query(signature) if k != key}
         if key not in self.signatures:
             self.lsh.insert(key, signature)

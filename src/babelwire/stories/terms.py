@@ -18,6 +18,8 @@ NAME_WEIGHT = 2.0
 NUMBER_WEIGHT = 2.0
 TITLE_WEIGHT = 2.0
 
+Terms = dict[str, float]  # term -> weighted count
+
 WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -38,7 +40,7 @@ er sie es auch wie als aus bei nach
 STOPWORDS = frozenset(FUNCTION_WORDS.split())
 
 
-def story_terms(title: str, text: str) -> dict[str, float]:
+def story_terms(title: str, text: str) -> Terms:
     """Term counts of an article: word stems, `@name`s and `#number`s; the title counts extra."""
     counts: defaultdict[str, float] = defaultdict(float)
     for part, weight in ((title, TITLE_WEIGHT), (text, 1.0)):

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from datasketch import MinHash
+
 from babelwire.stories.clusters import StoryIndex
-from babelwire.stories.duplicates import DuplicateIndex
-from babelwire.stories.terms import story_terms
+from babelwire.stories.duplicates import DuplicateIndex, fingerprint
+from babelwire.stories.terms import Terms, story_terms
 from babelwire.stories.vectors import DocumentFrequencies, cosine, weigh
 
 
@@ -35,27 +37,76 @@ class Placement:
 
 @dataclass
 class StoryClusterer:
-    """Assigns each arriving article to a story; a copy joins its original's story."""
+    """Assigns each arriving article to a story; a copy joins its original's story.
+
+    The wire runs the two halves apart: `find_copy` on the original text, `assign` on the common
+    language; `place` does both, as `babelwire stories cluster` does. `replay_*` apply decisions
+    another process made (or a person), so every process holds the same state.
+    """
 
     stories: StoryIndex = field(default_factory=StoryIndex)
     duplicates: DuplicateIndex = field(default_factory=DuplicateIndex)
     frequencies: DocumentFrequencies = field(default_factory=DocumentFrequencies)
     story_of: dict[str, int] = field(default_factory=dict)
+    terms_of: dict[str, Terms] = field(default_factory=dict)  # members still in the window
     clock: datetime | None = None  # the latest date seen: an undated article is placed there
 
-    def place(self, article: StoryArticle) -> Placement:
-        published = article.published or self.clock or datetime.now(UTC)
-        self.clock = max(self.clock or published, published)
-        terms = story_terms(article.title, article.text)
+    def when(self, published: datetime | None) -> datetime:
+        """The date an article is placed at: its own, else the latest seen, else now."""
+        moment = published or self.clock or datetime.now(UTC)
+        self.clock = max(self.clock or moment, moment)
+        return moment
+
+    def find_copy(self, key: str, signature: MinHash, published: datetime) -> str | None:
+        """The earlier article this one copies (its fingerprint is remembered either way)."""
+        return self.duplicates.add_signature(key, signature, published)
+
+    def assign(self, key: str, terms: Terms, published: datetime) -> Placement:
+        """The story of an article that is no copy: the closest recent one, or a new one."""
         self.frequencies.add(terms)
-        copy_of = self.duplicates.add(article.key, f"{article.title}\n{article.text}", published)
-        if copy_of is not None and copy_of in self.story_of:
-            story_id = self.story_of[copy_of]
-            self.story_of[article.key] = story_id
-            return Placement(article.key, story_id, copy_of, 1.0)
         assignment = self.stories.assign(weigh(terms, self.frequencies), published)
-        self.story_of[article.key] = assignment.story_id
-        return Placement(article.key, assignment.story_id, None, assignment.score)
+        self._remember(key, terms, assignment.story_id)
+        return Placement(key, assignment.story_id, None, assignment.score)
+
+    def join_copy(self, key: str, original: str) -> Placement | None:
+        """A copy's placement: its original's story (None when the original has none here)."""
+        story_id = self.story_of.get(original)
+        if story_id is None:
+            return None
+        self.story_of[key] = story_id
+        return Placement(key, story_id, original, 1.0)
+
+    def place(self, article: StoryArticle) -> Placement:
+        published = self.when(article.published)
+        text = f"{article.title}\n{article.text}"
+        copy_of = self.find_copy(article.key, fingerprint(text), published)
+        joined = self.join_copy(article.key, copy_of) if copy_of is not None else None
+        return joined or self.assign(article.key, story_terms(article.title, article.text), published)
+
+    def replay_signature(self, key: str, signature: MinHash, published: datetime) -> None:
+        self.when(published)
+        self.duplicates.add_signature(key, signature, published)
+
+    def replay_placement(self, key: str, terms: Terms, story_id: int, published: datetime) -> None:
+        """An article another process placed: counted in the frequencies, added to its story."""
+        self.when(published)
+        self.frequencies.add(terms)
+        self.stories.record(story_id, weigh(terms, self.frequencies), published)
+        self._remember(key, terms, story_id)
+
+    def replay_move(self, key: str, story_id: int, published: datetime) -> None:
+        """A person moved the article: out of its story's centroid, into the other's."""
+        terms = self.terms_of.get(key)
+        old = self.story_of.get(key)
+        if terms is not None and old is not None and old != story_id:
+            vector = weigh(terms, self.frequencies)
+            self.stories.remove(old, vector)
+            self.stories.record(story_id, vector, published)
+        self.story_of[key] = story_id
+
+    def _remember(self, key: str, terms: Terms, story_id: int) -> None:
+        self.story_of[key] = story_id
+        self.terms_of[key] = terms
 
 
 SAME_STORY = 0.3
