@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from babelwire.commands import admin, held, models, sources, stories
+from babelwire.commands import admin, filters, held, models, sources, stories
 from babelwire.commands.common import CONFIG_ENV, console, setup_logging
 from babelwire.commands.demo import demo_command
 from babelwire.commands.doctor import doctor_command
@@ -63,6 +63,7 @@ app.add_typer(models.app, name="models")
 app.add_typer(held.app, name="held")
 app.add_typer(admin.app, name="admin")
 app.add_typer(stories.app, name="stories")
+app.add_typer(filters.app, name="filters")
 app.command("review")(review_command)
 app.command("run")(run_command)
 app.command("status")(status_command)

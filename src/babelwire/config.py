@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from babelwire.review.policy import ReviewPolicy
+from babelwire.stories.filter_config import FilterSettings
 from babelwire.translate.glossary import GlossaryEntry
 from babelwire.web.websettings import WebSettings
 
@@ -117,6 +118,22 @@ class DatabasePoolSettings(BaseModel):
     pre_ping: bool = Field(default=True, description="Test each connection before use (survives restarts).")
 
 
+class StorySettings(BaseModel):
+    """The stories stage (stories/, pipeline/story_step.py): copies and story clusters."""
+
+    language: str | None = Field(
+        default=None,
+        description="The common language articles are compared in (their translation into it); "
+        "default: the first of target_languages.",
+    )
+    replay_days: int = Field(
+        default=7,
+        ge=1,
+        description="Days of the stories log a process reads when it starts (the clustering window is 3, "
+        "copies are looked for over 7; more days give steadier term weights).",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="BABELWIRE_",
@@ -172,6 +189,17 @@ class Settings(BaseSettings):
         default_factory=DatabasePoolSettings,
         description="[database_pool]: PostgreSQL connections per process.",
     )
+    stories: StorySettings = Field(
+        default_factory=StorySettings, description="[stories]: common language, replay on start."
+    )
+    filters: FilterSettings = Field(
+        default_factory=FilterSettings,
+        description="[filters]: editorial filter rules, global and per source (stories/filters.py).",
+    )
+
+    @property
+    def story_language(self) -> str:
+        return self.stories.language or self.target_languages[0]
 
     @field_validator("target_languages", mode="before")
     @classmethod

@@ -53,6 +53,7 @@ class FeedItem:
     published: datetime | None = None
     author: str | None = None
     summary: str | None = None
+    categories: tuple[str, ...] = ()  # the feed's tags for it (sources/categories.py): filter rules see them
 
 
 @dataclass(frozen=True)

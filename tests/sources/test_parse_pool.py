@@ -90,7 +90,7 @@ def test_the_pool_equals_inline_on_fuzzed_bodies() -> None:
 @given(
     st.lists(
         st.tuples(st.text(), st.text(), st.text(), st.none() | st.datetimes(timezones=st.just(UTC)),
-                  st.none() | st.text(), st.none() | st.text()),
+                  st.none() | st.text(), st.none() | st.text(), st.lists(st.text(), max_size=3).map(tuple)),
         max_size=5,
     ),
     st.none() | st.text(),

@@ -51,7 +51,21 @@ def open_settings() -> Settings:
     try:
         return load_settings()
     except Exception as exc:
-        raise fail(f"invalid configuration: {exc}", "check babelwire.toml and BABELWIRE_* variables") from exc
+        raise fail(
+            f"invalid configuration: {_config_problem(exc)}", "check babelwire.toml and BABELWIRE_* variables"
+        ) from exc
+
+
+def _config_problem(exc: Exception) -> str:
+    """A settings error on one line: pydantic's `loc: message` per error, without its boilerplate."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc'])}: {error['msg'].removeprefix('Value error, ')}"
+        for error in exc.errors()
+    )
 
 
 def open_store(settings: Settings) -> Store:

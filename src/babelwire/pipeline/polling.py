@@ -34,10 +34,11 @@ from babelwire.sources.parse_pool import FeedParser, ParsePool, auto_processes
 from babelwire.sources.poll import Getter, poll_source
 from babelwire.sources.schedule import backoff_delay, cache_lifetime, next_interval, should_disable
 from babelwire.sources.websub import needs_subscription, subscribe, subscription_secret
+from babelwire.store import queries
 from babelwire.store import sources as source_store
 from babelwire.store import websub as websub_store
 from babelwire.store.db import Store
-from babelwire.store.models import ItemRow, ItemStatus
+from babelwire.store.models import ItemRow
 from babelwire.store.sources import DueSource
 
 log = logging.getLogger("babelwire.pipeline.polling")
@@ -124,19 +125,7 @@ def add_new_items(session: Session, found: Mapping[int, Sequence[FeedItem]]) -> 
             if item.url in known:
                 continue
             known.add(item.url)
-            rows.append(
-                {
-                    "source_id": source_id,
-                    "url": item.url,
-                    "guid": item.guid[:2000],
-                    "title": item.title,
-                    "author": item.author,
-                    "summary": item.summary,
-                    "published_at": item.published,
-                    "status": ItemStatus.NEW,
-                    "attempts": 0,
-                }
-            )
+            rows.append(queries.new_item_values(source_id, item))
         counts[source_id] = len(rows) - before
     if rows:
         session.execute(insert(ItemRow), rows)

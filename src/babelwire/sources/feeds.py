@@ -11,6 +11,7 @@ import feedparser
 import feedparser.api
 
 from babelwire.domain import FeedItem, FeedPoll
+from babelwire.sources.categories import clean_categories
 from babelwire.sources.errors import SourceError
 from babelwire.sources.jsonfeed import looks_like_json_feed, parse_json_feed
 from babelwire.sources.urls import absolute_http
@@ -105,7 +106,14 @@ def _item_from_entry(entry: Any, feed_url: str) -> FeedItem | None:
         published=_entry_date(entry),
         author=_clean(entry.get("author")),
         summary=_clean(entry.get("summary")),
+        categories=_tags(entry),
     )
+
+
+def _tags(entry: Any) -> tuple[str, ...]:
+    """<category> (RSS) and <category term label> (Atom), as feedparser's tags: term, then label."""
+    tags = [tag for tag in entry.get("tags") or [] if isinstance(tag, dict)]
+    return clean_categories(value for tag in tags for value in (tag.get("term"), tag.get("label")))
 
 
 def _first_alternate(entry: Any) -> str | None:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from babelwire.domain import FeedItem, FeedPoll
+from babelwire.sources.categories import clean_categories
 from babelwire.sources.errors import SourceError
 from babelwire.sources.urls import absolute_http
 
@@ -78,6 +79,7 @@ def _item(raw: dict[str, Any], feed_url: str) -> FeedItem | None:
         published=_date(raw.get("date_published")) or _date(raw.get("date_modified")),
         author=", ".join(names) or None,
         summary=_text(raw.get("summary")),
+        categories=clean_categories(tags) if isinstance(tags := raw.get("tags"), list) else (),
     )
 
 

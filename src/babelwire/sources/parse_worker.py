@@ -29,17 +29,22 @@ _POLL_FIELDS = ("title", "site_url", "language", "hub_url", "self_url")
 def encode_poll(poll: FeedPoll) -> dict[str, Any]:
     """A parsed feed as JSON values (parse_feed's results only: no validators, never not_modified)."""
     items = [
-        [i.url, i.guid, i.title, i.published.isoformat() if i.published else None, i.author, i.summary]
+        [
+            i.url, i.guid, i.title, i.published.isoformat() if i.published else None, i.author, i.summary,
+            list(i.categories),
+        ]
         for i in poll.items
-    ]
+    ]  # fmt: skip
     return {"items": items, **{name: getattr(poll, name) for name in _POLL_FIELDS}}
 
 
 def decode_poll(data: dict[str, Any]) -> FeedPoll:
     """encode_poll's inverse: equal to the FeedPoll that was encoded."""
     items = tuple(
-        FeedItem(url, guid, title, datetime.fromisoformat(date) if date else None, author, summary)
-        for url, guid, title, date, author, summary in data["items"]
+        FeedItem(
+            url, guid, title, datetime.fromisoformat(date) if date else None, author, summary, tuple(tags)
+        )
+        for url, guid, title, date, author, summary, tags in data["items"]
     )
     return FeedPoll(items=items, **{name: data[name] for name in _POLL_FIELDS})
 

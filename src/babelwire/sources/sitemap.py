@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from lxml import etree
 
 from babelwire.domain import FeedItem
+from babelwire.sources.categories import keyword_list
 from babelwire.sources.errors import SourceError
 from babelwire.sources.urls import absolute_http, same_site, site_of
 
@@ -176,12 +177,14 @@ def _urlset(root: etree._Element, url: str, site: str, cutoff: datetime) -> Site
         if published is not None and published < cutoff:
             continue
         title = ""
+        keywords: tuple[str, ...] = ()
         if news is not None:
             is_news = True
             title = _text(news, "title") or ""
+            keywords = keyword_list(_text(news, "keywords"))
             publication = publication or _text(news, "publication", "name")
             language = language or _text(news, "publication", "language")
-        items[loc] = FeedItem(url=loc, guid=loc, title=title, published=published)
+        items[loc] = FeedItem(url=loc, guid=loc, title=title, published=published, categories=keywords)
     ordered = sorted(items.values(), key=newest_first)[:MAX_ITEMS]
     return Sitemap(items=tuple(ordered), is_news=is_news, publication=publication, language=language)
 

@@ -205,7 +205,7 @@ class StoryEventRow(Base):
 
 
 class FilterRuleRow(Base):
-    """An editorial filter rule managed in the admin or CLI (stories/filters.py; config rules add to these)."""
+    """An editorial filter rule from the admin or CLI (stories/filters.py); config rules add to these."""
 
     __tablename__ = "filter_rules"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -31,7 +32,13 @@ from babelwire.store.models import (
     TranslationRow,
 )
 
-IN_FLIGHT = (ItemStatus.NEW, ItemStatus.FETCHED, ItemStatus.EXTRACTED, ItemStatus.TRANSLATED)
+IN_FLIGHT = (
+    ItemStatus.NEW,
+    ItemStatus.FETCHED,
+    ItemStatus.EXTRACTED,
+    ItemStatus.TRANSLATED,
+    ItemStatus.PLACED,
+)
 
 
 def upsert_source(session: Session, source: Source) -> SourceRow:
@@ -63,6 +70,22 @@ def list_sources(session: Session) -> list[SourceRow]:
     return list(session.scalars(select(SourceRow).order_by(SourceRow.id)))
 
 
+def new_item_values(source_id: int, item: FeedItem) -> dict[str, Any]:
+    """The columns of a new item found in a feed (add_items here, polling's bulk INSERT)."""
+    return {
+        "source_id": source_id,
+        "url": item.url,
+        "guid": item.guid[:2000],
+        "title": item.title,
+        "author": item.author,
+        "summary": item.summary,
+        "published_at": item.published,
+        "categories": "\n".join(item.categories) or None,
+        "status": ItemStatus.NEW,
+        "attempts": 0,
+    }
+
+
 def add_items(session: Session, source: SourceRow, items: tuple[FeedItem, ...]) -> list[ItemRow]:
     """Insert items whose URL is new; the same story in two feeds stays one item."""
     urls = [item.url for item in items]
@@ -72,17 +95,7 @@ def add_items(session: Session, source: SourceRow, items: tuple[FeedItem, ...]) 
         if item.url in known:
             continue
         known.add(item.url)
-        row = ItemRow(
-            source_id=source.id,
-            url=item.url,
-            guid=item.guid[:2000],
-            title=item.title,
-            author=item.author,
-            summary=item.summary,
-            published_at=item.published,
-            status=ItemStatus.NEW,
-            attempts=0,
-        )
+        row = ItemRow(**new_item_values(source.id, item))
         session.add(row)
         added.append(row)
     session.flush()
