@@ -35,7 +35,15 @@ def test_queue_depths_count_waiting_tasks(tmp_path: Path, broker_url: str) -> No
     got = scrape(tmp_path, mode="distributed", distributed=distributed)
     assert got[("babelwire_broker_up", ())] == 1
     depths = {labels[0][1]: value for (name, labels), value in got.items() if name == "babelwire_queue_depth"}
-    assert depths == {"poll": 0, "fetch": 3, "extract": 0, "translate": 1, "review": 0, "publish": 0}
+    assert depths == {
+        "poll": 0,
+        "fetch": 3,
+        "extract": 0,
+        "translate": 1,
+        "stories": 0,
+        "review": 0,
+        "publish": 0,
+    }
     assert got[("babelwire_queue_unacked", ())] == 0
 
 

@@ -66,6 +66,12 @@ def print_report(report: RunReport, targets: list[str]) -> None:
         f"polled {report.sources_polled} sources ({report.sources_not_modified} not modified), "
         f"{report.items_found} new items, [{'red' if report.failed else 'green'}]{report.failed} failed[/]"
     )
+    if report.excluded:
+        console.print(f"  {report.excluded} excluded by filter rules before translation (babelwire filters)")
+    if report.duplicates:
+        console.print(
+            f"  {report.duplicates} copies of earlier articles (listed under them as also published by)"
+        )
     for target in targets:
         counts = report.languages.get(target)
         published, held, rejected = (counts.published, counts.held, counts.rejected) if counts else (0, 0, 0)
@@ -84,7 +90,7 @@ def print_report(report: RunReport, targets: list[str]) -> None:
 def status_command() -> None:
     """Show how many items are at each stage, what each target language published, held and rejected,
     and the latest failures with their reasons."""
-    from babelwire.store import queries
+    from babelwire.store import filter_rules, queries
     from babelwire.store.counts import language_counts
 
     settings = open_settings()
@@ -94,6 +100,7 @@ def status_command() -> None:
         per_language = language_counts(session, settings.target_languages)
         failures = queries.failed_items(session, limit=20)
         sources = queries.list_sources(session)
+        excluded = filter_rules.excluded_counts(session)
     table = Table("status", "items")
     for status, count in sorted(counts.items()):
         table.add_row(status, str(count))
@@ -102,6 +109,11 @@ def status_command() -> None:
     for language, tally in per_language.items():
         language_table.add_row(language, str(tally.published), str(tally.held), str(tally.rejected))
     console.print(language_table)
+    if excluded:
+        excluded_table = Table("rule", "items", title="Excluded by filter rules (`babelwire filters list`)")
+        for rule, count in excluded[:20]:
+            excluded_table.add_row(escape(rule), str(count))
+        console.print(excluded_table)
     broken = [s for s in sources if s.last_error or not s.enabled]
     if broken:
         source_table = Table("source", "errors", "state", "last error", title="Sources with errors")

@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 from babelwire.config import Settings
 from babelwire.fetch.fetcher import Fetcher, open_fetcher
 from babelwire.fetch.guard import Resolver
-from babelwire.pipeline import steps
+from babelwire.pipeline import steps, story_step
 from babelwire.pipeline.polling import Poller
 from babelwire.pipeline.report import NullReporter, Reporter, RunReport
+from babelwire.pipeline.screening import screen_item
 from babelwire.store import queries
 from babelwire.store import sources as source_store
 from babelwire.store.db import Store
@@ -57,6 +58,7 @@ class EmbeddedRunner:
         self.resolver = resolver
         self.network_backend = network_backend
         self.translator = Translator(Router.from_settings(settings), StoreMemory(store))
+        self.stories = story_step.WireStories()
         self._cpu = ThreadPoolExecutor(
             max_workers=max(2, settings.workers), thread_name_prefix="babelwire-cpu"
         )
@@ -130,10 +132,21 @@ class EmbeddedRunner:
             await steps.fetch(self.store, fetcher, item_id)
             stage = "extract"
             await loop.run_in_executor(self._cpu, steps.extract, self.store, item_id)
+            stage = "filter"
+            if not await loop.run_in_executor(self._cpu, screen_item, self.store, self.settings, item_id):
+                report.excluded += 1
+                return
             stage = "translate"
             await loop.run_in_executor(
                 self._cpu, steps.translate, self.store, self.translator, self.settings, item_id
             )
+            stage = "stories"
+            placed = await loop.run_in_executor(
+                self._cpu, story_step.place_item, self.store, self.settings, self.stories, item_id
+            )
+            if placed == ItemStatus.DUPLICATE:
+                report.duplicates += 1
+                return
             stage = "review"
             statuses = await loop.run_in_executor(
                 self._cpu, steps.review, self.store, self.translator, self.settings, item_id

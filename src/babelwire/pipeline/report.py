@@ -23,6 +23,8 @@ class RunReport:
     items_found: int = 0
     published: int = 0  # items shown in at least one language
     held: int = 0  # items stopped in every language by the automated editor (held or rejected)
+    excluded: int = 0  # items an editorial filter rule stopped before translation (pipeline/screening.py)
+    duplicates: int = 0  # copies of an earlier article, shown under it ("also published by")
     failures: list[Failure] = field(default_factory=list)
     # Per target language: an item published in English may be held in Catalan.
     languages: dict[str, LanguageCounts] = field(default_factory=dict)

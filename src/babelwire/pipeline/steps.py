@@ -37,8 +37,14 @@ T = TypeVar("T")
 MAX_ATTEMPTS = 3  # a failed item is tried again until it has failed this often
 # The order in which an item moves on; a step never moves an item back (a redelivered fetch of a
 # published item leaves it published). FAILED items move on from wherever they stopped.
-PROGRESS = (ItemStatus.NEW, ItemStatus.FETCHED, ItemStatus.EXTRACTED, ItemStatus.TRANSLATED)
-SETTLED = ItemStatus.SETTLED
+PROGRESS = (
+    ItemStatus.NEW,
+    ItemStatus.FETCHED,
+    ItemStatus.EXTRACTED,
+    ItemStatus.TRANSLATED,
+    ItemStatus.PLACED,
+)
+SETTLED = ItemStatus.FINAL  # settled by the editor or a person, excluded by a filter, or a copy
 
 
 class StepError(BabelwireError):
@@ -277,6 +283,8 @@ def next_step(item: ItemRow) -> str:
         return "fetch"
     if item.document_key is None:
         return "extract"
-    if item.status == ItemStatus.TRANSLATED:
+    if item.status == ItemStatus.PLACED:
         return "review"
+    if item.status == ItemStatus.TRANSLATED:
+        return "stories"
     return "translate"

@@ -30,7 +30,7 @@ from babelwire.pipeline.distributed.app import make_app
 from babelwire.pipeline.distributed.scheduler import run_scheduler
 from babelwire.pipeline.steps import SETTLED
 from babelwire.store.db import Store
-from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, TranslationRow
+from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, StoryEventRow, TranslationRow
 
 ROOT = Path(__file__).resolve().parents[3]
 _PARAGRAPH = re.compile(r"<p>.*?</p>", re.DOTALL)
@@ -49,7 +49,10 @@ def generated_articles(count: int) -> list[DemoArticle]:
     start = datetime(2026, 11, 1, 8, tzinfo=UTC)
     articles = []
     for index in range(count):
-        base, other = demo[index % len(demo)], pools[(index * 7 + 3) % len(demo)]
+        # `other` turns with each round through the demo articles: no two articles share both halves
+        # (the stories stage would rightly take such a pair for copies of one another).
+        rotation = (index * 7 + 3 + index // len(demo)) % len(demo)
+        base, other = demo[index % len(demo)], pools[rotation]
         place, month = _PLACES[index % len(_PLACES)], _MONTHS[(index // len(_PLACES)) % len(_MONTHS)]
         lead = (
             f"<p>{place} registró el {index % 28 + 1} de {month} un total de {1000 + index * 37} "
@@ -196,10 +199,18 @@ class Tally:
     duplicate_documents: int  # documents of one URL stored more than once
     duplicate_translations: int  # (document, language) pairs translated more than once
     failed: int
+    unplaced: int  # published items without a story
+    duplicate_placements: int  # items the stories stage placed more than once
+    copies: int  # items settled as a copy of an earlier one
 
     @property
     def duplicates(self) -> int:
-        return self.duplicate_items + self.duplicate_documents + self.duplicate_translations
+        return (
+            self.duplicate_items
+            + self.duplicate_documents
+            + self.duplicate_translations
+            + self.duplicate_placements
+        )
 
 
 def tally(store: Store) -> Tally:
@@ -217,6 +228,16 @@ def tally(store: Store) -> Tally:
         def count(sub: Any) -> int:
             return int(session.scalar(select(func.count()).select_from(sub)) or 0)
 
+        placements = (
+            select(StoryEventRow.item_id)
+            .where(StoryEventRow.kind.in_(("placed", "copy")))
+            .group_by(StoryEventRow.item_id)
+            .having(func.count() > 1)
+            .subquery()
+        )
+        unplaced = select(ItemRow.id).where(
+            ItemRow.status == ItemStatus.PUBLISHED, ItemRow.story_id.is_(None)
+        )
         settled = sum(statuses.get(s, 0) for s in SETTLED)
         return Tally(
             items=sum(statuses.values()),
@@ -226,6 +247,9 @@ def tally(store: Store) -> Tally:
             duplicate_documents=count(docs),
             duplicate_translations=count(pairs),
             failed=statuses.get(ItemStatus.FAILED, 0),
+            unplaced=count(unplaced.subquery()),
+            duplicate_placements=count(placements),
+            copies=statuses.get(ItemStatus.DUPLICATE, 0),
         )
 
 

@@ -20,6 +20,7 @@ TASK_QUEUES = {
     "babelwire.fetch_item": "fetch",
     "babelwire.extract_item": "extract",
     "babelwire.translate_items": "translate",
+    "babelwire.stories_place": "stories",
     "babelwire.review_item": "review",
     "babelwire.publish_item": "publish",
 }
@@ -94,7 +95,15 @@ def test_a_task_sent_by_name_waits_in_its_queue(broker_url: str) -> None:
     connection = redis.Redis.from_url(broker_url)
     try:
         depths = broker.queue_depths(connection)
-        assert depths == {"poll": 0, "fetch": 1, "extract": 0, "translate": 2, "review": 0, "publish": 0}
+        assert depths == {
+            "poll": 0,
+            "fetch": 1,
+            "extract": 0,
+            "translate": 2,
+            "stories": 0,
+            "review": 0,
+            "publish": 0,
+        }
         assert _message(connection.lindex("fetch", 0)) == ("babelwire.fetch_item", [42])
         # kombu pushes on the left and pops on the right: the oldest message is the last element.
         assert _message(connection.lindex("translate", -1)) == ("babelwire.translate_items", [[1, 2, 3]])

@@ -21,7 +21,7 @@ from babelwire.demo.server import DemoSite
 from babelwire.pipeline.embedded import EmbeddedRunner
 from babelwire.store import queries
 from babelwire.store.db import Store
-from babelwire.store.models import ItemRow, ItemStatus
+from babelwire.store.models import ItemRow, ItemStatus, StoryRow
 from babelwire.web.app import create_app
 from tests.pipeline.distributed.cluster import Cluster, NewsSite, tally, wait_until
 from tests.pipeline.distributed.conftest import add_source, needs_apertium
@@ -97,6 +97,11 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(
 
     result = tally(distributed_store)
     assert (result.items, result.published, result.duplicates) == (articles, articles, 0), result
+    assert (result.unplaced, result.copies) == (0, 0), "every article placed in a story exactly once"
+    with distributed_store.session() as session:
+        story_ids = set(session.scalars(select(ItemRow.story_id)))
+        stored = set(session.scalars(select(StoryRow.id)))
+    assert story_ids == stored, "every story once: no story without its articles, none missing"
     client = TestClient(
         create_app(distributed_settings.model_copy(update={"mode": "embedded"}), distributed_store)
     )

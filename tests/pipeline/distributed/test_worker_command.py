@@ -61,7 +61,8 @@ def test_refuses_unknown_queues(cli: CliRunner, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("BABELWIRE_DISTRIBUTED__BROKER_URL", broker_url)
     result = cli.invoke(app, ["worker", "--queues", "fetch,gpu"])
     assert result.exit_code == 1
-    assert "unknown queue gpu; choose from poll,fetch,extract,translate,review,publish" in result.output
+    expected = "unknown queue gpu; choose from poll,fetch,extract,translate,stories,review,publish"
+    assert expected in result.output
 
 
 def test_help_documents_sigterm_and_the_queues(cli: CliRunner) -> None:
@@ -69,7 +70,7 @@ def test_help_documents_sigterm_and_the_queues(cli: CliRunner) -> None:
     assert result.exit_code == 0
     assert "SIGTERM" in result.output
     assert "warm shutdown" in result.output
-    assert "poll,fetch,extract,translate,review,publish" in result.output
+    assert "poll,fetch,extract,translate,stories,review,publish" in result.output
 
 
 def _wait_for_ping(settings: Settings, workers: dict[str, subprocess.Popen[str]], timeout: float) -> None:

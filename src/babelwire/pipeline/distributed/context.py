@@ -16,6 +16,7 @@ from typing import Any
 from celery import signals
 
 from babelwire.config import Settings, load_settings
+from babelwire.pipeline.story_step import WireStories
 from babelwire.store.db import Store
 from babelwire.translate.memory import StoreMemory
 from babelwire.translate.router import Router
@@ -36,6 +37,11 @@ class WorkerContext:
     def translator(self) -> Translator:
         return Translator(Router.from_settings(self.settings), StoreMemory(self.store))
 
+    @cached_property
+    def stories(self) -> WireStories:
+        """This process's story clusterer, caught up from the store's log under the stories lock."""
+        return WireStories()
+
     def close(self) -> None:
         if "store" in self.__dict__:
             self.store.close()
@@ -46,6 +52,7 @@ class WorkerContext:
             self.store.engine.dispose(close=False)
         self.__dict__.pop("store", None)
         self.__dict__.pop("translator", None)
+        self.__dict__.pop("stories", None)
 
 
 _lock = threading.Lock()

@@ -3,4 +3,4 @@
 from __future__ import annotations
 
 # One queue per kind of work, in pipeline order; a task "babelwire.<queue>_…" goes to <queue>.
-QUEUES: tuple[str, ...] = ("poll", "fetch", "extract", "translate", "review", "publish")
+QUEUES: tuple[str, ...] = ("poll", "fetch", "extract", "translate", "stories", "review", "publish")

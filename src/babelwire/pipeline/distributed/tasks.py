@@ -1,7 +1,7 @@
-"""The six Celery tasks of the distributed mode: each a thin wrapper around a step, then the next stage.
+"""The seven Celery tasks of the distributed mode: each a thin wrapper around a step, then the next stage.
 
 poll_source -> fetch_item (per new item) -> extract_item -> translate_items (a batch: formed here
-when enough items wait, else by the scheduler) -> review_item -> publish_item.
+when enough items wait, else by the scheduler) -> stories_place -> review_item -> publish_item.
 
 A failure is recorded on the item (stage, reason, message, one more attempt) and the task ends
 normally: the scheduler's sweep retries failed items with attempts left after a backoff, the
@@ -32,10 +32,11 @@ from celery import Task, shared_task
 from sqlalchemy.orm import Session
 
 from babelwire.fetch.fetcher import Fetcher, open_fetcher
-from babelwire.pipeline import steps
+from babelwire.pipeline import steps, story_step
 from babelwire.pipeline.distributed.context import WorkerContext, worker_context
 from babelwire.pipeline.polling import Poller
 from babelwire.pipeline.report import RunReport
+from babelwire.pipeline.screening import screen_item
 from babelwire.store import queries
 from babelwire.store.models import ItemStatus
 from babelwire.store.sources import due_sources
@@ -45,7 +46,9 @@ T = TypeVar("T")
 
 POLL, FETCH, EXTRACT = "babelwire.poll_source", "babelwire.fetch_item", "babelwire.extract_item"
 TRANSLATE, REVIEW, PUBLISH = "babelwire.translate_items", "babelwire.review_item", "babelwire.publish_item"
-STEP_TASKS = {"fetch": FETCH, "extract": EXTRACT, "review": REVIEW}  # one item each (translate: batches)
+STORIES = "babelwire.stories_place"
+# One item each (translate: batches).
+STEP_TASKS = {"fetch": FETCH, "extract": EXTRACT, "stories": STORIES, "review": REVIEW}
 NEW_ITEMS_PER_POLL = 10_000  # fetch tasks one poll enqueues at most (the scheduler takes the rest)
 
 
@@ -141,6 +144,7 @@ def extract_item(self: Task, item_id: int) -> None:
     context = worker_context()
     try:
         steps.extract(context.store, item_id)
+        screen_item(context.store, context.settings, item_id)  # an excluded item is never claimed below
     except Exception as exc:
         steps.record_failure(context.store, item_id, "extract", exc)
         return
@@ -164,6 +168,21 @@ def translate_items(self: Task, item_ids: list[int]) -> None:
     context = worker_context()
     done, _ = steps.translate_batch(context.store, context.translator, context.settings, item_ids)
     for item_id in done:
+        enqueue(self, STORIES, item_id)
+
+
+@task(STORIES)
+def place_story(self: Task, item_id: int) -> None:
+    """Find the copy the article is, else give it its story (one at a time across workers); then review.
+
+    A copy settles as a duplicate of its original: no review, no publication of its own."""
+    context = worker_context()
+    try:
+        status = story_step.place_item(context.store, context.settings, context.stories, item_id)
+    except Exception as exc:
+        steps.record_failure(context.store, item_id, "stories", exc)
+        return
+    if status == ItemStatus.PLACED:
         enqueue(self, REVIEW, item_id)
 
 

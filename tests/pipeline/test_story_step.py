@@ -1,0 +1,171 @@
+"""The stories step on both backends: copies, story members, replay across processes, the lock."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from babelwire.config import Settings
+from babelwire.domain import (
+    Block,
+    BlockKind,
+    Document,
+    FeedItem,
+    SentencePair,
+    Source,
+    TranslatedBlock,
+    Translation,
+)
+from babelwire.pipeline import story_step
+from babelwire.store import queries
+from babelwire.store.db import Store
+from babelwire.store.models import ItemRow, ItemStatus, StoryEventRow, StoryRow
+
+T0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
+
+QUAKE = (
+    "A magnitude 7.1 earthquake struck off the coast of Valparaiso in Chile on Tuesday, the national "
+    "seismology centre said. Buildings swayed in Santiago and the navy issued a tsunami warning for the "
+    "central coast. Interior minister Carolina Toha said two people had died and 40 were injured.",
+    "Rescue teams from Valparaiso searched collapsed houses in the hills above the port through the night. "
+    "The seismology centre recorded more than 30 aftershocks, the strongest of magnitude 5.4.",
+)
+QUAKE_AGAIN = (
+    "Chile counted the damage on Wednesday after the magnitude 7.1 earthquake near Valparaiso killed two "
+    "people. Minister Carolina Toha visited the port, where the navy lifted its tsunami warning.",
+    "Schools in Valparaiso stay closed while engineers inspect them; 30 aftershocks shook the coast.",
+)
+FINAL = (
+    "Bayern Munich beat Borussia Dortmund 3-1 in the German cup final in Berlin on Saturday. Harry Kane "
+    "scored twice in the second half and Jamal Musiala added a third for coach Vincent Kompany.",
+    "Dortmund had led through Karim Adeyemi after twelve minutes at the Olympiastadion before 74,000 fans.",
+)
+
+
+def add_translated(store: Store, n: int, title: str, paragraphs: tuple[str, ...], minutes: int = 0) -> int:
+    """An English item, extracted and 'translated' into English (the original), as the stage finds it."""
+    document = Document(
+        url=f"https://news.example/{n}",
+        title=title,
+        blocks=tuple(Block(BlockKind.PARAGRAPH, p, p) for p in paragraphs),
+        language="en",
+        published=T0 + timedelta(minutes=minutes),
+    )
+    translation = Translation(
+        document_key=document.key, source_lang="en", target_lang="en", engine="original", model_version="-",
+        title=title,
+        blocks=tuple(TranslatedBlock(BlockKind.PARAGRAPH, p, p, (SentencePair(p, p),)) for p in paragraphs),
+    )  # fmt: skip
+    with store.session() as session, session.begin():
+        source = queries.upsert_source(
+            session, Source(name=f"Paper {n % 2}", url=f"https://news{n % 2}.example/rss")
+        )
+        feed_item = FeedItem(url=document.url, guid=str(n), title=title, published=document.published)
+        (item,) = queries.add_items(session, source, (feed_item,))
+        queries.save_document(session, document)
+        queries.save_translation(session, translation)
+        item.document_key, item.page_key, item.status = document.key, None, ItemStatus.TRANSLATED
+        return item.id
+
+
+def settings() -> Settings:
+    return Settings(target_languages=["en"])
+
+
+def story_of(store: Store, item_id: int) -> tuple[str, int | None, int | None]:
+    with store.session() as session:
+        item = session.get_one(ItemRow, item_id)
+        return item.status, item.story_id, item.copy_of_id
+
+
+def test_same_event_joins_other_event_starts_copy_settles_under_original(store: Store) -> None:
+    quake = add_translated(store, 1, "Strong earthquake hits Chile near Valparaiso", QUAKE)
+    again = add_translated(store, 2, "Chile counts the damage after Valparaiso earthquake", QUAKE_AGAIN, 60)
+    final = add_translated(store, 3, "Bayern beat Dortmund in the cup final", FINAL, 90)
+    copy = add_translated(store, 4, "Earthquake hits Chile (agency)", QUAKE, 120)
+    stories = story_step.WireStories()
+    statuses = [story_step.place_item(store, settings(), stories, i) for i in (quake, again, final, copy)]
+
+    assert statuses == [ItemStatus.PLACED, ItemStatus.PLACED, ItemStatus.PLACED, ItemStatus.DUPLICATE]
+    (_, quake_story, _), (_, again_story, _) = story_of(store, quake), story_of(store, again)
+    assert quake_story == again_story
+    assert story_of(store, final)[1] != quake_story
+    assert story_of(store, copy) == (ItemStatus.DUPLICATE, quake_story, quake)
+    with store.session() as session:
+        kinds = session.execute(select(StoryEventRow.item_id, StoryEventRow.kind).order_by(StoryEventRow.seq))
+        assert list(kinds) == [(quake, "placed"), (again, "placed"), (final, "placed"), (copy, "copy")]
+        assert session.scalar(select(func.count()).select_from(StoryRow)) == 2
+
+
+def test_placing_again_changes_nothing(store: Store) -> None:
+    item_id = add_translated(store, 1, "Strong earthquake hits Chile near Valparaiso", QUAKE)
+    first, second = story_step.WireStories(), story_step.WireStories()
+    assert story_step.place_item(store, settings(), first, item_id) == ItemStatus.PLACED
+    assert story_step.place_item(store, settings(), second, item_id) == ItemStatus.PLACED  # a redelivery
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(StoryEventRow)) == 1
+
+
+def test_a_second_process_decides_from_what_the_first_logged(store: Store) -> None:
+    """Two processes taking turns give the stories one process gives; a restarted one goes on."""
+    quake = add_translated(store, 1, "Strong earthquake hits Chile near Valparaiso", QUAKE)
+    final = add_translated(store, 2, "Bayern beat Dortmund in the cup final", FINAL, 30)
+    again = add_translated(store, 3, "Chile counts the damage after Valparaiso earthquake", QUAKE_AGAIN, 60)
+    copy = add_translated(store, 4, "Bayern beat Dortmund in the cup final (agency)", FINAL, 90)
+    a, b = story_step.WireStories(), story_step.WireStories()
+    story_step.place_item(store, settings(), a, quake)
+    story_step.place_item(store, settings(), b, final)  # b has to learn quake's story from the log
+    story_step.place_item(store, settings(), a, again)  # a has to learn final's story
+    restarted = story_step.WireStories()
+    assert story_step.place_item(store, settings(), restarted, copy) == ItemStatus.DUPLICATE
+    assert story_of(store, again)[1] == story_of(store, quake)[1]
+    assert story_of(store, final)[1] != story_of(store, quake)[1]
+    assert story_of(store, copy) == (ItemStatus.DUPLICATE, story_of(store, final)[1], final)
+    assert b.clusterer.story_of == {"1": story_of(store, quake)[1], "2": story_of(store, final)[1]}
+
+
+def test_a_move_by_a_person_is_replayed(store: Store) -> None:
+    quake = add_translated(store, 1, "Strong earthquake hits Chile near Valparaiso", QUAKE)
+    final = add_translated(store, 2, "Bayern beat Dortmund in the cup final", FINAL, 30)
+    first = story_step.WireStories()
+    story_step.place_item(store, settings(), first, quake)
+    story_step.place_item(store, settings(), first, final)
+    target = story_of(store, quake)[1]
+    with store.session() as session, session.begin():
+        session.get_one(ItemRow, final).story_id = target
+        session.add(
+            StoryEventRow(item_id=final, kind="moved", story_id=target, published_at=T0, actor="admin")
+        )
+    again = add_translated(store, 3, "Chile counts the damage after Valparaiso earthquake", QUAKE_AGAIN, 60)
+    story_step.place_item(store, settings(), first, again)
+    assert first.clusterer.story_of[str(final)] == target
+
+
+def test_concurrent_processes_make_one_story_of_one_event(store: Store) -> None:
+    """Six copies of one report: without the stories lock and the replay, each process would find no
+    copy in what it has seen and start a story of its own."""
+    items = [add_translated(store, n, f"Earthquake in Chile ({n})", QUAKE, n) for n in range(1, 7)]
+    processes = [story_step.WireStories(), story_step.WireStories()]
+    errors: list[BaseException] = []
+
+    def place(process: story_step.WireStories, mine: list[int]) -> None:
+        try:
+            for item_id in mine:
+                story_step.place_item(store, settings(), process, item_id)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=place, args=(processes[k], items[k::2])) for k in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    with store.session() as session:
+        assert set(session.scalars(select(ItemRow.story_id))) == {1}
+        assert session.scalar(select(func.count()).select_from(StoryRow)) == 1
+        assert session.scalar(select(func.count()).select_from(StoryEventRow)) == 6
+        statuses = list(session.scalars(select(ItemRow.status)))
+    assert sorted(statuses) == [ItemStatus.DUPLICATE] * 5 + [ItemStatus.PLACED]
