@@ -22,6 +22,7 @@ COMMANDS = [
     [], ["sources"], ["sources", "add"], ["models"], ["models", "pull"], ["held"], ["admin"],
     ["admin", "set-password"], ["review"], ["run"], ["status"], ["stats"], ["serve"], ["translate"],
     ["segment"], ["extract"], ["demo"], ["doctor"], ["worker"], ["scheduler"], ["config"],
+    ["filters"], ["filters", "add"], ["filters", "check"],
 ]  # fmt: skip
 PROBE = """
 import json, sys

@@ -6,6 +6,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -124,4 +125,46 @@ def test_admin_releases_a_held_article_into_the_site_and_feed(
     assert title in page.locator("main").inner_text()
     feed = page.request.get(f"{site_url}/en/feed.rss").text()
     assert f"/en/articles/{item_id}" in feed
+    page.close()
+
+
+def test_reader_goes_from_top_stories_to_a_story_and_its_feed(
+    browser: Browser, site_url: str, demo_site: DemoSite, artifacts: Path
+) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    page.goto(f"{site_url}/en/")
+    page.locator("a[href='/en/stories']").first.click()
+    page.wait_for_load_state()
+    assert page.url == f"{site_url}/en/stories"
+    cards = page.locator(".story-card h2 a")
+    assert cards.count() > 0
+    assert page.locator(".story-card .story-sources").first.inner_text().startswith("Reported by:")
+    page.screenshot(path=str(artifacts / "stories.png"), full_page=True)
+
+    headline = cards.first.inner_text()
+    cards.first.click()
+    page.wait_for_load_state()
+    assert "/en/stories/" in page.url and page.locator("article.story h1").inner_text() == headline
+    assert page.locator(".mt-notice").is_visible()
+    originals = page.locator(".version-card a.original-link")
+    assert originals.count() >= 1
+    assert {originals.nth(i).get_attribute("href") for i in range(originals.count())} <= {
+        demo_site.article_url(a) for a in demo_site.articles
+    }
+    page.screenshot(path=str(artifacts / "story.png"), full_page=True)
+    assert errors == []
+
+    feed_link = page.locator(".story-feed-links a[type='application/atom+xml']")
+    # The link is absolute on the configured base URL (http://wire.test): ask this server for its path.
+    feed = page.request.get(site_url + urlsplit(feed_link.get_attribute("href") or "").path)
+    assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
+    assert headline.split()[0] in feed.text()  # the feed carries the story's versions
+
+    page.locator(".version-card h3 a").first.click()
+    page.wait_for_load_state()
+    assert "/en/articles/" in page.url and page.locator("article h1").is_visible()
     page.close()

@@ -705,6 +705,25 @@ def test_feeds(auditor: Auditor, published: Published, kind: str) -> None:
     print(f"\n{kind} feeds: {[(v.content_type, 'shown' if v.rendered else 'downloaded') for v in visits]}")
 
 
+def test_story_pages_and_feeds(auditor: Auditor, published: Published) -> None:
+    """The top stories, every story page in every language, the story feeds and the stories API:
+    the corpus's titles, sources and excerpts are shown there too, and run nothing."""
+    tops = _check(auditor, [f"/{lang}/stories" for lang in LANGUAGES], "top stories", all_must_exist=True)
+    story_ids = sorted({int(n) for v in tops for n in re.findall(rb'href="/\w+/stories/(\d+)"', v.body)})
+    assert story_ids, "the corpus articles make stories"
+    for lang, visit in zip(LANGUAGES, tops, strict=True):  # a top story links to its story page
+        assert visit.rendered and re.search(rf'href="/{lang}/stories/\d+"'.encode(), visit.body), visit.url
+    urls = [f"/{lang}/stories/{story}" for story in story_ids for lang in LANGUAGES]
+    stories = _check(auditor, urls, "story pages", all_must_exist=True)
+    assert set().union(*(_links_to_articles(v, "en", published) for v in stories)) == set(published.item_ids)
+    feeds = [f"/{lang}/stories/feed.{kind}" for lang in LANGUAGES for kind in ("rss", "atom", "json")]
+    feeds += [
+        f"/en/stories/{story}/feed.{kind}" for story in story_ids[:3] for kind in ("rss", "atom", "json")
+    ]
+    feeds += ["/api/v1/stories?lang=en", f"/api/v1/stories/{story_ids[0]}?lang=es"]
+    _check(auditor, feeds, "story feeds and API", all_must_exist=True)
+
+
 def test_sitemap_and_api_documents(auditor: Auditor, published: Published) -> None:
     """Opened as documents, the sitemap and the API's JSON run nothing either."""
     first = published.item_ids[0]

@@ -39,6 +39,8 @@ PUBLIC_SOURCE_COLUMNS = ("name", "url", "kind", "language", "site_url", "enabled
 # Columns of an item that never reach a reader: claims, retries, failure records, timestamps.
 ITEM_BOOKKEEPING = frozenset({"queued_at", "updated_at", "attempts", "error_stage", "error_class",
                               "error_message", "page_key"})  # fmt: skip
+# Statuses whose items readers see: published articles, and copies listed under the one they copy.
+SHOWN_STATUSES = frozenset({ItemStatus.PUBLISHED, ItemStatus.DUPLICATE})
 _FLAG = "babelwire_site_changes"  # session.info keys: what this flush changes (SiteChanges); bumped already
 _BUMPED = "babelwire_site_bumped"
 
@@ -61,9 +63,11 @@ def _changed_columns(obj: Any) -> set[str]:
 
 
 def _item_shows(item: ItemRow, *, new: bool, deleted: bool) -> bool:
+    """A published item is on pages; so is a copy (status duplicate), as "also published by" under
+    the article it copies: its story, what it copies, its source or URL changing changes that page."""
     statuses, _ = _history(item, "status")
-    if ItemStatus.PUBLISHED not in statuses:
-        return False  # an unpublished item is on no page, before and after
+    if not statuses & SHOWN_STATUSES:
+        return False  # an item neither published nor a copy is on no page, before and after
     return new or deleted or bool(_changed_columns(item) - ITEM_BOOKKEEPING)
 
 

@@ -26,6 +26,7 @@ from babelwire.store.held import HeldTranslation, decide_held, held_translations
 from babelwire.store.keyset import CURSOR_PATTERN, Slice, Window, read_window
 from babelwire.store.models import ListingRow, SourceRow
 from babelwire.store.search import matching
+from babelwire.store.stories import copies_of
 from babelwire.web.api_http import (
     BAD_BODY,
     MAX_ID,
@@ -163,7 +164,8 @@ def list_articles(
     found = read_window(session, published_query(language).where(*conditions), window)
     if link := _link_header(request, found, window):
         response.headers["Link"] = link
-    items = [article_summary(row, settings.base_url) for row in found.rows]
+    copies = copies_of(session, [row[0].id for row in found.rows])
+    items = [article_summary(row, settings.base_url, copies.get(row[0].id, ())) for row in found.rows]
     older, newer = _next(found, window), _prev(found, window)
     return ArticlePage(total=total, limit=limit, offset=offset, next=older, prev=newer, items=items)
 
@@ -179,7 +181,7 @@ def show_article(
     row = published_row(session, language, article_id)
     if row is None:
         raise APIError(404, f"no published article {article_id} in {language!r}")
-    return article_detail(row, settings.base_url)
+    return article_detail(row, settings.base_url, copies_of(session, [article_id]).get(article_id, ()))
 
 
 # --- sources ------------------------------------------------------------------------------
@@ -312,17 +314,21 @@ def openapi_schema(request: Request) -> dict[str, Any]:
     cached: dict[str, Any] | None = getattr(request.app.state, "api_schema", None)
     if cached is None:
         settings: Settings = request.app.state.settings
+        routes = request.app.state.api_routes
         cached = get_openapi(
-            title=f"{settings.site_title} API", version="1", routes=router.routes, description=__doc__ or ""
+            title=f"{settings.site_title} API", version="1", routes=routes, description=__doc__ or ""
         )
         request.app.state.api_schema = cached
     return cached
 
 
-def register(app: FastAPI, settings: Settings) -> None:
-    """Mount the API on the app: routes, JSON errors, and (when enabled) the schema and docs."""
+def register(app: FastAPI, settings: Settings, *more: APIRouter) -> None:
+    """Mount the API on the app: routes (`more`: other modules' routers under /api/v1, such as
+    api_stories.py's), JSON errors, and (when enabled) the schema and docs."""
     app.add_exception_handler(APIError, api_error)
-    app.include_router(router)
+    app.state.api_routes = [*router.routes, *(route for extra in more for route in extra.routes)]
+    for included in (router, *more):
+        app.include_router(included)
     if settings.web.api_docs:
         app.include_router(docs_router)
     app.include_router(fallback_router)
@@ -369,4 +375,5 @@ def schema_type(schema: dict[str, Any]) -> str:
 )
 def not_found(request: Request, path: str) -> None:
     settings: Settings = request.app.state.settings
-    raise unmatched(request, [*router.routes, *(docs_router.routes if settings.web.api_docs else [])])
+    routes = request.app.state.api_routes
+    raise unmatched(request, [*routes, *(docs_router.routes if settings.web.api_docs else [])])

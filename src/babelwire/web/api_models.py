@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -166,6 +167,18 @@ class ReviewOut(BaseModel):
     findings: list[FindingOut]
 
 
+class AlsoPublishedOut(BaseModel):
+    """A copy: the same text another source published under its own URL (store/stories.py)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    item_id: int
+    source_id: int
+    source_name: str
+    url: str = Field(description="The copy's original URL.")
+    published: datetime | None
+
+
 class ArticleSummary(BaseModel):
     id: int
     language: str
@@ -185,6 +198,10 @@ class ArticleSummary(BaseModel):
     excerpt_only: bool
     excerpt_html: str = Field(description="First paragraph, inline HTML through the sanitizer.")
     url: str = Field(description="The article's page on this site.")
+    story_id: int | None = Field(default=None, description="Its story (/api/v1/stories/{id}); null: none.")
+    also_published_by: list[AlsoPublishedOut] = Field(
+        default_factory=list, description="Copies of it other sources published, oldest first."
+    )
 
 
 class ArticlePage(BaseModel):
@@ -320,10 +337,11 @@ def _summary_fields(row: ArticleRow, base_url: str) -> dict[str, Any]:
         "excerpt_only": source.excerpt_only,
         "excerpt_html": body(blocks[first[0]], translation) if first else "",
         "url": f"{base_url.rstrip('/')}/{translation.target_lang}/articles/{item.id}",
+        "story_id": item.story_id,
     }
 
 
-def article_detail(row: ArticleRow, base_url: str) -> ArticleDetail:
+def article_detail(row: ArticleRow, base_url: str, also: Sequence[object] = ()) -> ArticleDetail:
     """The translation sentence by sentence, with the findings of each sentence beside it."""
     _item, document, translation, source = row
     findings = _findings(translation)
@@ -366,6 +384,7 @@ def article_detail(row: ArticleRow, base_url: str) -> ArticleDetail:
     repairs = [_repair(r) for r in repairs_from_json(translation.repairs_json) if r.segment in shown]
     return ArticleDetail(
         **_summary_fields(row, base_url),
+        also_published_by=[AlsoPublishedOut.model_validate(copy) for copy in also],
         lead_image=document.lead_image,
         blocks=blocks,
         review=review,
@@ -373,5 +392,8 @@ def article_detail(row: ArticleRow, base_url: str) -> ArticleDetail:
     )
 
 
-def article_summary(row: ArticleRow, base_url: str) -> ArticleSummary:
-    return ArticleSummary(**_summary_fields(row, base_url))
+def article_summary(row: ArticleRow, base_url: str, also: Sequence[object] = ()) -> ArticleSummary:
+    """`also`: its copies (store/stories.AlsoPublished), read for a whole page at once."""
+    return ArticleSummary(
+        **_summary_fields(row, base_url), also_published_by=[AlsoPublishedOut.model_validate(c) for c in also]
+    )

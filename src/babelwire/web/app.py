@@ -12,7 +12,23 @@ from sqlalchemy import text
 
 from babelwire.config import Settings
 from babelwire.store.db import Store
-from babelwire.web import admin, api, errors, feeds, i18n, metrics, pages, sitemap, websub, wellknown
+from babelwire.web import (
+    admin,
+    admin_stories,
+    api,
+    api_stories,
+    errors,
+    feeds,
+    i18n,
+    metrics,
+    pages,
+    sitemap,
+    story_feeds,
+    story_pages,
+    websub,
+    wellknown,
+)
+from babelwire.web.admin_filters import router as admin_filters_router
 from babelwire.web.cache import PageCache, ResponseCacheMiddleware
 from babelwire.web.conditional import ConditionalGetMiddleware
 from babelwire.web.deps import ReadSession
@@ -48,13 +64,17 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         session.execute(text("SELECT 1"))
         return {"status": "ok"}
 
-    api.register(app, settings)  # before pages: /{lang}/ would match /api/ and /admin/
+    api.register(app, settings, api_stories.router)  # before pages: /{lang}/ would match /api/ and /admin/
     admin.register(app, settings)
+    app.include_router(admin_filters_router)
     metrics.register(app, app.state.store)
     app.include_router(feeds.router)
     app.include_router(sitemap.router)
     app.include_router(websub.router)  # hubs call back here: no session, no CSRF
     app.include_router(wellknown.router)
+    app.include_router(story_feeds.router)  # before story_pages: /{lang}/stories/{id} would take feed.rss
+    app.include_router(story_pages.router)
+    app.include_router(admin_stories.router)
     app.include_router(pages.router)
     errors.register(app)  # after api.register: the API's own APIError handler stays the more specific one
     return app

@@ -315,7 +315,13 @@ def feed_response(request: Request, info: FeedInfo, articles: list[PublishedArti
     """The feed in `fmt`, with validators so that polling readers get 304s while nothing changed."""
     if fmt not in FORMATS:
         raise HTTPException(status_code=404, detail=f"no feed format {fmt!r}")
-    entries = make_entries(info.site_url, articles)
+    return entries_response(request, info, make_entries(info.site_url, articles), fmt)
+
+
+def entries_response(request: Request, info: FeedInfo, entries: list[Entry], fmt: str) -> Response:
+    """`feed_response` for entries made already (web/story_feeds.py adds to make_entries' own)."""
+    if fmt not in FORMATS:
+        raise HTTPException(status_code=404, detail=f"no feed format {fmt!r}")
     body = RENDERERS[fmt](info, entries)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {

@@ -33,6 +33,7 @@ from babelwire.web.deps import AppSettings, ReadSession, RowId, check_language, 
 from babelwire.web.paging import PageCursor, PageNumber, count_newer, page_window, pager
 from babelwire.web.rendering import optional_function, withheld_count
 from babelwire.web.sitemap import language_versions
+from babelwire.web.story_context import article_story, home_stories, search_groups
 
 PAGE_SIZE = 20
 MAX_QUERY = 200
@@ -158,6 +159,7 @@ def home(
         lang=lang,
         articles=articles,
         pager=paging,
+        **home_stories(session, settings, lang, window),
         **head_links(settings, lang, paging.suffix),
     )
 
@@ -182,6 +184,7 @@ def article(
         flagged=flagged,
         withheld=withheld_count(shown),
         jsonld=_jsonld(found, settings),
+        **article_story(session, lang, article_id),
         **head_links(settings, lang, f"articles/{article_id}", others),
     )
 
@@ -293,6 +296,7 @@ def search(
         lang=lang,
         query=query,
         articles=articles,
+        groups=search_groups(session, lang, articles),
         total=total,
         pager=paging,
         **head_links(settings, lang, f"search{paging.suffix}"),

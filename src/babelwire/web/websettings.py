@@ -47,6 +47,12 @@ class WebSettings(BaseModel):
         ge=0,
         description="Strict-Transport-Security max-age when base_url is https (a year); 0: no HSTS.",
     )
+    top_stories_hours: int = Field(
+        default=72,
+        ge=1,
+        le=24 * 365,
+        description="Top stories rank the stories with an article in this many hours before the newest one.",
+    )
 
     @field_validator("metrics_allow")
     @classmethod

@@ -1,6 +1,6 @@
 """The demo store, translated into en, es and ca, served live on 127.0.0.1 for third-party checkers.
 
-The store is built once per session by the real pipeline (the demo site's RSS and Atom feeds,
+The store is built once per session by the real pipeline (both demo papers' RSS and Atom feeds,
 Apertium). `live_site` serves it as it is, for read-only checkers; `scratch_site` serves a copy,
 for checkers that write (schemathesis with a token adds sources and releases translations).
 """
@@ -11,7 +11,7 @@ import asyncio
 import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import pytest
 from fastapi import FastAPI
 
 from babelwire.config import FetchSettings, Settings
+from babelwire.demo.papers import PAPERS
 from babelwire.demo.server import DemoSite
 from babelwire.domain import Source
 from babelwire.pipeline.embedded import EmbeddedRunner
@@ -56,18 +57,21 @@ class DemoStore:
 
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> DemoStore:
-    """The demo site run through the whole wire into en, es and ca; one held item for the admin."""
+    """Both demo papers run through the whole wire into en, es and ca: stories with two sources and
+    one agency copy."""
     if shutil.which("apertium") is None:
         pytest.skip("apt-get install apertium apertium-eng-spa apertium-eng-cat apertium-spa-cat")
     data = tmp_path_factory.mktemp("conformance")
     database = data / "demo.db"
     settings = _settings(database, "http://127.0.0.1")
     store = Store(settings.resolved_database_url)
-    with DemoSite() as site:
+    with ExitStack() as servers:
+        sites = [servers.enter_context(DemoSite(paper=paper)) for paper in PAPERS]
         with store.session() as session, session.begin():
-            for kind, url in (("RSS", site.rss_url), ("Atom", site.atom_url)):
-                source = Source(name=f"El Diario del Puerto ({kind})", url=url, language="es")
-                queries.upsert_source(session, source)
+            for site in sites:
+                for kind, url in (("RSS", site.rss_url), ("Atom", site.atom_url)):
+                    source = Source(name=f"{site.paper.name} ({kind})", url=url, language=site.paper.language)
+                    queries.upsert_source(session, source)
         runner = EmbeddedRunner(settings, store)
         with ThreadPoolExecutor(1) as pool:  # Playwright's sync API may own this thread's loop
             report = pool.submit(asyncio.run, runner.run_once(force_poll=True)).result()

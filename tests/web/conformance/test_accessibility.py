@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
 
 from babelwire.store.articles import latest_articles
+from babelwire.store.stories import top_stories
 from tests.conftest import require_tool
 from tests.web.browsing import CHROMIUM, CHROMIUM_FLAGS, require_chromium
 from tests.web.conformance.conftest import LiveSite
@@ -33,10 +35,18 @@ require_tool(AXE.exists(), str(AXE), "scripts/system-deps.sh test (npm ci --igno
 require_tool(Path(CHROMEDRIVER).exists(), str(CHROMEDRIVER), "apt-get install chromium-driver")
 
 
+def _a_story(session: Session) -> int:
+    """The top English story (the demo papers share events: one with both papers)."""
+    found, _ = top_stories(session, "en", limit=1)
+    assert found, "the demo store has stories"
+    return found[0].id
+
+
 def _pages(site: LiveSite) -> dict[str, tuple[str, int]]:
     """Page kind -> (path, expected status): each kind a reader can reach, in each language's shell."""
     with site.store.session() as session:
         articles = latest_articles(session, "en")
+        story = _a_story(session)
     assert articles, "the demo store publishes in English"
     flagged = next((a for a in articles if a.findings), articles[0])
     return {
@@ -47,6 +57,8 @@ def _pages(site: LiveSite) -> dict[str, tuple[str, int]]:
         "article-ca": (f"/ca/articles/{articles[0].id}", 200),
         "bilingual": (f"/en/articles/{flagged.id}/bilingual", 200),
         "sources": ("/en/sources", 200),
+        "stories": ("/es/stories", 200),
+        "story": (f"/en/stories/{story}", 200),
         "source": (f"/en/sources/{articles[0].source_id}", 200),
         "search": ("/en/search?q=puerto", 200),
         "search-empty": ("/es/search?q=zzzqqqzzz", 200),
@@ -96,7 +108,7 @@ def _report(result: dict[str, Any]) -> list[str]:
 @pytest.mark.parametrize(
     "kind",
     ["home-en", "home-es", "home-ca", "article", "article-ca", "bilingual", "sources", "source",
-     "search", "search-empty", "error", "error-es", "admin-login"],
+     "stories", "story", "search", "search-empty", "error", "error-es", "admin-login"],
 )  # fmt: skip
 def test_page_has_no_axe_violations(kind: str, axe_results: dict[str, dict[str, Any]]) -> None:
     result = axe_results[kind]

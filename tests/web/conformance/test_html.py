@@ -24,6 +24,8 @@ VNU_JAR = Path(__file__).resolve().parents[3] / "node_modules/vnu-jar/build/dist
 READER_PAGES = [
     *((f"home-{lang}", f"/{lang}/", 200) for lang in LANGUAGES),
     ("sources", "/en/sources", 200),
+    ("stories-en", "/en/stories", 200),
+    ("stories-ca", "/ca/stories", 200),
     ("search-empty", "/en/search", 200),
     ("search-none-found", "/en/search?q=zzzxqj", 200),
     ("error-404", "/en/does-not-exist", 404),
@@ -35,8 +37,12 @@ ADMIN_PAGES = [
     ("admin-sources", "/admin/sources"),
     ("admin-held", "/admin/held"),
     ("admin-failures", "/admin/failures"),
+    ("admin-filters", "/admin/filters"),
 ]
-FOUND_PAGES = ["article", "article-ca", "bilingual", "source", "search-found", "admin-source"]
+FOUND_PAGES = [
+    *("article", "article-ca", "bilingual", "source", "search-found", "story", "story-es"),
+    *("admin-source", "admin-source-items", "admin-item-story"),
+]
 KINDS = [kind for kind, _, _ in READER_PAGES] + FOUND_PAGES + [kind for kind, _ in ADMIN_PAGES]
 
 
@@ -91,6 +97,10 @@ def fetch_pages(site: LiveSite) -> dict[str, str]:
         word = re.sub(r"<[^>]+>", " ", _first_link(home, r'<h2><a href="/en/articles/\d+">([^<]+)<')).split()[
             -1
         ]
+        pages["story"] = _get(client, _first_link(pages["stories-en"], r'<h2><a href="(/en/stories/\d+)"'))
+        pages["story-es"] = _get(
+            client, _first_link(home, r'<a href="(/en/stories/\d+)"').replace("/en/", "/es/")
+        )
         pages["search-found"] = _get(client, f"/en/search?q={word}")
         assert "article-card" in pages["search-found"], word
         token = _first_link(pages["admin-login"], r'name="csrf_token" value="([^"]+)"')
@@ -98,9 +108,11 @@ def fetch_pages(site: LiveSite) -> dict[str, str]:
         assert login.status_code == 303 and login.headers["location"] != "/admin/login", login.status_code
         for kind, path in ADMIN_PAGES:
             pages[kind] = _get(client, path)
-        pages["admin-source"] = _get(
-            client, _first_link(pages["admin-sources"], r'href="(/admin/sources/\d+)"')
-        )
+        admin_source = _first_link(pages["admin-sources"], r'href="(/admin/sources/\d+)"')
+        pages["admin-source"] = _get(client, admin_source)
+        pages["admin-source-items"] = _get(client, f"{admin_source}/items")
+        item = _first_link(pages["admin-source-items"], r'href="(/admin/items/\d+/story)"')
+        pages["admin-item-story"] = _get(client, item)
     return pages
 
 

@@ -42,6 +42,9 @@ def samples(live_site: LiveSite) -> dict[str, str]:
     with httpx.Client(base_url=live_site.base_url) as client:
         article = client.get("/api/v1/articles", params={"lang": "en", "limit": 1}).json()["items"][0]["id"]
         source = client.get("/api/v1/sources").json()[0]["id"]
+        story = client.get("/api/v1/stories", params={"lang": "en", "limit": 1}).json()["items"][0]
+    item = story["lead"]["id"]
+    story_id = story["id"]
     return {
         "/": "/",
         "/healthz": "/healthz",
@@ -57,6 +60,12 @@ def samples(live_site: LiveSite) -> dict[str, str]:
         "/{lang}/search": "/en/search?q=puerto",
         "/{lang}/feed.{fmt}": "/en/feed.atom",
         "/{lang}/sources/{source_id}/feed.{fmt}": f"/ca/sources/{source}/feed.json",
+        "/{lang}/stories": "/es/stories",
+        "/{lang}/stories/{story_id}": f"/en/stories/{story_id}",
+        "/{lang}/stories/feed.{fmt}": "/ca/stories/feed.rss",
+        "/{lang}/stories/{story_id}/feed.{fmt}": f"/en/stories/{story_id}/feed.atom",
+        "/api/v1/stories": "/api/v1/stories?lang=es",
+        "/api/v1/stories/{story_id}": f"/api/v1/stories/{story_id}?lang=en",
         "/api/v1/articles": "/api/v1/articles?lang=ca",
         "/api/v1/articles/{article_id}": f"/api/v1/articles/{article}?lang=en",
         "/api/v1/sources": "/api/v1/sources",
@@ -67,6 +76,9 @@ def samples(live_site: LiveSite) -> dict[str, str]:
         "/admin/login": "/admin/login",
         "/admin/sources": "/admin/sources",
         "/admin/sources/{source_id}": f"/admin/sources/{source}",
+        "/admin/sources/{source_id}/items": f"/admin/sources/{source}/items",
+        "/admin/items/{item_id}/story": f"/admin/items/{item}/story",
+        "/admin/filters": "/admin/filters",
         "/admin/held": "/admin/held",
         "/admin/failures": "/admin/failures",
         "/admin/admin.css": "/admin/admin.css",
