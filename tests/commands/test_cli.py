@@ -137,14 +137,6 @@ def test_run_once_then_status(cli: CliRunner) -> None:
     assert "published" in status.output and "8" in status.output
 
 
-@needs_apertium
-def test_demo_without_serving(cli: CliRunner, tmp_path: Path) -> None:
-    result = cli.invoke(app, ["demo", "--no-serve", "--data-dir", str(tmp_path / "demo")])
-    assert result.exit_code == 0, result.output
-    assert "Demo news site (Spanish) serving at http://127.0.0.1:" in result.output
-    assert "17 published" in result.output and "0 failed" in result.output
-
-
 def test_config_shows_effective_settings(cli: CliRunner, tmp_path: Path) -> None:
     config = tmp_path / "custom.toml"
     config.write_text('site_title = "Mi Wire"\n')

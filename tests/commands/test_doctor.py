@@ -35,8 +35,9 @@ def test_a_missing_pair_prints_its_fix_and_exits_1(cli: CliRunner, monkeypatch: 
     result = cli.invoke(app, ["doctor", "--demo"])
     assert result.exit_code == 1
     failing = [line for line in result.output.splitlines() if line.startswith("FAIL")]
-    assert len(failing) == 1 and "es->it" in failing[0]
-    assert f"fix: {pair_fix('es', 'it')}" in result.output
+    assert len(failing) == 2 and "es->it" in failing[0] and "ca->it" in failing[1]  # both demo papers
+    for source in ("es", "ca"):
+        assert f"fix: {pair_fix(source, 'it')}" in result.output
 
 
 def test_an_unreachable_apy_fails_the_configured_setup(

@@ -1,4 +1,7 @@
-"""Every piece of visible page chrome on the demo site, as the templates render it.
+"""Every piece of page chrome on the demo papers, as the templates render it.
+
+`Chrome` holds one paper's chrome; `DIARIO_CHROME` is El Diario del Puerto's (Spanish, the module
+constants below, which older tests use by name), chrome_ca.py holds La Gaseta de Vilamar's.
 
 Extraction must keep an article and drop everything around it. Tests of the whole pipeline
 check that no published article contains any of `CHROME_STRINGS`; for that check to mean
@@ -13,6 +16,7 @@ publishing must show as attribution.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 SITE_NAME = "El Diario del Puerto"
@@ -102,22 +106,115 @@ FOOTER_TEXTS = (
     "© 2026 Editorial Bahía Comunicación S. L. Todos los derechos reservados.",
 )
 
-CHROME_STRINGS: tuple[str, ...] = (
-    SKIP_LINK,
-    TAGLINE,
-    *ACCOUNT_LINKS,
-    *(label for label, _ in NAV_SECTIONS),
-    *COOKIE_TEXTS,
-    *SHARE_TEXTS,
-    *NEWSLETTER_TEXTS,
-    RELATED_HEADING,
-    MOST_READ_HEADING,
-    LATEST_HEADING,
-    READ_MORE,
-    *AD_TEXTS,
-    *COMMENT_SECTION_TEXTS,
-    *(comment.author for comment in COMMENTS),
-    *(comment.when for comment in COMMENTS),
-    *(comment.text for comment in COMMENTS),
-    *FOOTER_TEXTS,
+
+class Link(NamedTuple):
+    """A chrome link: its visible label and where it points."""
+
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """Everything a demo paper's templates print around its articles, in the paper's language.
+
+    `strings` is the visible text (what must never reach a published article); the rest are the
+    labels and addresses that are not shown as text (aria-labels, hrefs, a placeholder).
+    """
+
+    site_name: str
+    tagline: str
+    skip_link: str
+    account_links: tuple[Link, ...]
+    nav_label: str
+    nav_sections: tuple[tuple[str, str], ...]  # (label, url slug); the first is the front page
+    cookie_label: str
+    cookie_texts: tuple[str, str, str, str, str]  # two paragraphs, accept, reject, settings link
+    cookie_settings_href: str
+    share_texts: tuple[str, str, str, str, str]  # heading, Facebook, X, WhatsApp, copy link
+    newsletter_texts: tuple[str, str, str, str, str]  # heading, pitch, field label, button, small print
+    newsletter_placeholder: str
+    related_heading: str
+    most_read_heading: str
+    latest_heading: str
+    read_more: str
+    ad_texts: tuple[str, str]  # label, advert
+    ad_href: str
+    comments: tuple[Comment, ...]
+    comment_section_texts: tuple[str, str, str, str, str]  # heading, reply, form heading, button, note
+    comment_field_label: str
+    footer_label: str
+    footer_links: tuple[Link, ...]
+    copyright: str
+
+    @property
+    def home_only(self) -> frozenset[str]:
+        """Chrome of the front page alone (article pages do not show it)."""
+        return frozenset({self.latest_heading, self.read_more})
+
+    @property
+    def strings(self) -> tuple[str, ...]:
+        """Every visible chrome text, in page order (the masthead name is attribution, not chrome)."""
+        return (
+            self.skip_link,
+            self.tagline,
+            *(link.label for link in self.account_links),
+            *(label for label, _ in self.nav_sections),
+            *self.cookie_texts,
+            *self.share_texts,
+            *self.newsletter_texts,
+            self.related_heading,
+            self.most_read_heading,
+            self.latest_heading,
+            self.read_more,
+            *self.ad_texts,
+            *self.comment_section_texts,
+            *(comment.author for comment in self.comments),
+            *(comment.when for comment in self.comments),
+            *(comment.text for comment in self.comments),
+            *(link.label for link in self.footer_links),
+            self.copyright,
+        )
+
+
+DIARIO_CHROME = Chrome(
+    site_name=SITE_NAME,
+    tagline=TAGLINE,
+    skip_link=SKIP_LINK,
+    account_links=(Link(ACCOUNT_LINKS[0], "/suscripciones.html"), Link(ACCOUNT_LINKS[1], "/acceso.html")),
+    nav_label="Secciones",
+    nav_sections=NAV_SECTIONS,
+    cookie_label="Aviso de cookies",
+    cookie_texts=COOKIE_TEXTS,
+    cookie_settings_href="/politica-de-cookies.html#configurar",
+    share_texts=SHARE_TEXTS,
+    newsletter_texts=NEWSLETTER_TEXTS,
+    newsletter_placeholder="nombre@ejemplo.com",
+    related_heading=RELATED_HEADING,
+    most_read_heading=MOST_READ_HEADING,
+    latest_heading=LATEST_HEADING,
+    read_more=READ_MORE,
+    ad_texts=AD_TEXTS,
+    ad_href="https://www.seguroscostamar.example/hogar",
+    comments=COMMENTS,
+    comment_section_texts=COMMENT_SECTION_TEXTS,
+    comment_field_label="Comentario",
+    footer_label="Información legal",
+    footer_links=tuple(
+        Link(label, href)
+        for label, href in zip(
+            FOOTER_TEXTS[:-1],
+            (
+                "/quienes-somos.html",
+                "/contacto.html",
+                "/aviso-legal.html",
+                "/politica-de-privacidad.html",
+                "/politica-de-cookies.html",
+            ),
+            strict=True,
+        )
+    ),
+    copyright=FOOTER_TEXTS[-1],
 )
+
+CHROME_STRINGS: tuple[str, ...] = DIARIO_CHROME.strings

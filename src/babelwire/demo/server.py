@@ -2,7 +2,8 @@
 
 Tests of fetching, polling and the whole pipeline need a real HTTP server (real sockets,
 real headers, conditional GET) without touching the network. `SiteServer` serves a mapping
-of path -> `Response` from a daemon thread; `DemoSite` serves the bundled demo newspaper.
+of path -> `Response` from a daemon thread; `DemoSite` serves one bundled demo newspaper
+(El Diario del Puerto unless told another paper), each on its own port as two real sites are.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import threading
 import time
 from collections.abc import MutableMapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from email.message import Message
 from email.utils import parsedate_to_datetime
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple, Self
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    from babelwire.demo.papers import Paper
     from babelwire.demo.site import DemoArticle
 
 HOST = "127.0.0.1"
@@ -243,15 +246,17 @@ def _not_modified(headers: Message, response: Response, etag: str) -> bool:
 
 
 class DemoSite(SiteServer):
-    """The bundled demo newspaper, served with absolute URLs that point at this server."""
+    """A bundled demo newspaper, served with absolute URLs that point at this server."""
 
-    def __init__(self, *, port: int = 0) -> None:
+    def __init__(self, *, paper: Paper | None = None, port: int = 0) -> None:
         # Imported here: site.py needs Response from this module.
+        from babelwire.demo.papers import DIARIO
         from babelwire.demo.site import load_articles, render_site
 
         super().__init__({}, port=port)
-        self._articles = tuple(load_articles())
-        self.routes.update(render_site(self.base_url, self._articles))
+        self.paper: Paper = paper or DIARIO
+        self._articles = tuple(load_articles(self.paper))
+        self.routes.update(render_site(self.base_url, self._articles, paper=self.paper))
 
     @property
     def articles(self) -> tuple[DemoArticle, ...]:
@@ -275,15 +280,32 @@ class DemoSite(SiteServer):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Serve the demo site until Ctrl-C, for trying babelwire by hand."""
+    """Serve the demo papers until Ctrl-C, for trying babelwire by hand."""
+    from babelwire.demo.papers import PAPERS, paper_named
+
     parser = argparse.ArgumentParser(prog="python -m babelwire.demo.server", description=main.__doc__)
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    parser.add_argument(
+        "--paper",
+        choices=[paper.key for paper in PAPERS],
+        action="append",
+        help="serve only this paper (repeatable; default: every paper, each on its own port)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, help="port on 127.0.0.1 of the first paper (default: any free port)"
+    )
     args = parser.parse_args(argv)
-    with DemoSite(port=args.port) as site:
-        print(f"Demo site:  {site.home_url}", flush=True)
-        print(f"RSS feed:   {site.rss_url}", flush=True)
-        print(f"Atom feed:  {site.atom_url}", flush=True)
-        print(f"{len(site.articles)} articles. Press Ctrl-C to stop.", flush=True)
+    papers = [paper_named(key) for key in args.paper] if args.paper else list(PAPERS)
+    with ExitStack() as stack:
+        sites = [
+            stack.enter_context(DemoSite(paper=paper, port=args.port if index == 0 else 0))
+            for index, paper in enumerate(papers)
+        ]
+        for site in sites:
+            print(f"Demo site:  {site.paper.name} ({site.paper.language_name}) {site.home_url}", flush=True)
+            print(f"RSS feed:   {site.rss_url}", flush=True)
+            print(f"Atom feed:  {site.atom_url}", flush=True)
+        count = sum(len(site.articles) for site in sites)
+        print(f"{count} articles. Press Ctrl-C to stop.", flush=True)
         try:
             while True:
                 time.sleep(3600)

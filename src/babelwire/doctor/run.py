@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from babelwire.config import Settings
+from babelwire.demo.papers import PAPERS
 from babelwire.doctor import apertium as apertium_checks
 from babelwire.doctor.broker import check_redis
 from babelwire.doctor.database import check_database, check_demo_database
@@ -30,7 +31,8 @@ from babelwire.translate.engine import Engine, TranslationError
 from babelwire.translate.registry import get_engine
 from babelwire.translate.router import Router
 
-DEMO_SOURCE_LANGUAGE = "es"  # the bundled demo newspaper is Spanish
+# The bundled demo papers' languages: El Diario del Puerto (es), La Gaseta de Vilamar (ca).
+DEMO_SOURCE_LANGUAGES = tuple(dict.fromkeys(paper.language for paper in PAPERS))
 DEMO_DATA_DIR = Path("data/demo")  # `babelwire demo`'s default --data-dir
 
 
@@ -57,7 +59,7 @@ def run_doctor(settings: Settings, *, demo: bool = False) -> list[CheckResult]:
     if demo:
         settings = settings.model_copy(update={"data_dir": DEMO_DATA_DIR, "database_url": None})
         store_line = check_demo_database(DEMO_DATA_DIR)
-        languages = [DEMO_SOURCE_LANGUAGE]
+        languages = list(DEMO_SOURCE_LANGUAGES)
     else:
         store_line, languages = check_database(settings.resolved_database_url)
     pairs = needed_pairs(settings.target_languages, languages, [] if demo else settings.engines)
@@ -153,7 +155,7 @@ def _unbuildable(name: str, engines: _Engines) -> CheckResult:
 
 def _no_pairs(demo: bool) -> str:
     if demo:
-        return "the demo's targets are all Spanish: nothing to translate"
+        return "the demo's targets are its papers' languages: nothing to translate"
     return (
         "no sources with a language yet and no pairs in [engines] (`babelwire sources add URL --language es`)"
     )
