@@ -41,7 +41,7 @@ def test_demo_shows_shared_events_as_stories_and_the_agency_copy_once(
     assert "Demo news site (Spanish) serving at http://127.0.0.1:" in result.output
     assert "Demo news site (Catalan) serving at http://127.0.0.1:" in result.output
     assert "0 failed" in result.output
-    assert "1 copies of earlier articles" in result.output
+    assert "1 copy of an earlier article (listed under them as also published by)" in result.output
 
     store = Store(f"sqlite:///{(data / 'babelwire.db').resolve()}")
     try:

@@ -69,9 +69,9 @@ def print_report(report: RunReport, targets: list[str]) -> None:
     if report.excluded:
         console.print(f"  {report.excluded} excluded by filter rules before translation (babelwire filters)")
     if report.duplicates:
-        console.print(
-            f"  {report.duplicates} copies of earlier articles (listed under them as also published by)"
-        )
+        many = f"{report.duplicates} copies of earlier articles"
+        copies = "1 copy of an earlier article" if report.duplicates == 1 else many
+        console.print(f"  {copies} (listed under them as also published by)")
     for target in targets:
         counts = report.languages.get(target)
         published, held, rejected = (counts.published, counts.held, counts.rejected) if counts else (0, 0, 0)
