@@ -123,3 +123,28 @@ class StoryWriter:
             session.add(StoryEventRow(item_id=item.id, kind="copy", story_id=original.story_id,
                                       copy_of_id=of_item, published_at=when))  # fmt: skip
             return item.id
+
+
+def sample_wire(store: Store, *, agency: str = "Agencia", copy_url: str | None = None) -> dict[str, int]:
+    """Four sources; story 1 reported by three of them in two languages plus an agency copy, story 2
+    by two in two languages (one more version held), stories 3 and 5 by one each, story 4 too old,
+    and one article without a story. The item ids by name."""
+    w = StoryWriter(store)
+    diario = w.source("Diario", "https://diario.example/rss")
+    gaceta = w.source("Gaceta", "https://gaceta.example/rss")
+    herald = w.source("Herald", "https://herald.example/rss", language="en")
+    agencia = w.source(agency, "https://agencia.example/rss")
+    ids = {
+        "s1_diario": w.article(diario, 1, "Inundación en el puerto", hours=0),
+        "s1_herald": w.article(herald, 1, "Flood at the harbour", language="en", hours=1),
+        "s1_gaceta": w.article(gaceta, 1, "El puerto, inundado", hours=2),
+        "s2_herald": w.article(herald, 2, "New mayor sworn in", language="en", hours=4),
+        "s2_diario": w.article(diario, 2, "Toma posesión la alcaldesa", hours=5),
+        "s2_held": w.article(gaceta, 2, "La alcaldesa jura el cargo", hours=5.5, verdict="hold"),
+        "s3": w.article(gaceta, 3, "Concierto en la plaza", hours=6),
+        "s5": w.article(herald, 5, "Harbour ferry timetable", language="en", hours=3),
+        "s4_old": w.article(diario, 4, "Fiestas del año pasado", hours=-200),
+        "no_story": w.article(diario, None, "Sin noticia asignada", hours=1.5),
+    }
+    ids["copy"] = w.copy(ids["s1_diario"], agencia, url=copy_url)
+    return ids

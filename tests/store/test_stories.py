@@ -22,7 +22,7 @@ from babelwire.store.stories import (
     top_stories,
     window_start,
 )
-from tests.story_rows import T0, StoryWriter
+from tests.story_rows import T0, StoryWriter, sample_wire
 
 NOW = T0 + timedelta(days=2)
 
@@ -35,27 +35,8 @@ class Wire:
 
 @pytest.fixture
 def wire(store: Store) -> Wire:
-    """Four sources; story 1 reported by three of them in two languages plus an agency copy, story 2
-    by two in two languages (one more version held), story 3 and 5 by one each, story 4 too old."""
-    w = StoryWriter(store)
-    diario = w.source("Diario", "https://diario.example/rss")
-    gaceta = w.source("Gaceta", "https://gaceta.example/rss")
-    herald = w.source("Herald", "https://herald.example/rss", language="en")
-    agencia = w.source("Agencia", "https://agencia.example/rss")
-    ids = {
-        "s1_diario": w.article(diario, 1, "Inundación en el puerto", hours=0),
-        "s1_herald": w.article(herald, 1, "Flood at the harbour", language="en", hours=1),
-        "s1_gaceta": w.article(gaceta, 1, "El puerto, inundado", hours=2),
-        "s2_herald": w.article(herald, 2, "New mayor sworn in", language="en", hours=4),
-        "s2_diario": w.article(diario, 2, "Toma posesión la alcaldesa", hours=5),
-        "s2_held": w.article(gaceta, 2, "La alcaldesa jura el cargo", hours=5.5, verdict="hold"),
-        "s3": w.article(gaceta, 3, "Concierto en la plaza", hours=6),
-        "s5": w.article(herald, 5, "Harbour ferry timetable", language="en", hours=3),
-        "s4_old": w.article(diario, 4, "Fiestas del año pasado", hours=-200),
-        "no_story": w.article(diario, None, "Sin noticia asignada", hours=1.5),
-    }
-    ids["copy"] = w.copy(ids["s1_diario"], agencia)
-    return Wire(store, ids)
+    """tests/story_rows.py's sample wire: stories 1 to 5, a held version, a copy, an article alone."""
+    return Wire(store, sample_wire(store))
 
 
 def test_top_stories_rank_by_sources_then_languages_then_recency(wire: Wire) -> None:

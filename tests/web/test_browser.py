@@ -22,7 +22,7 @@ from tests.web.browsing import CHROMIUM, CHROMIUM_FLAGS, require_chromium, serve
 pytestmark = pytest.mark.browser
 require_chromium()
 
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +44,19 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-def test_reader_goes_from_home_to_article_to_original(
-    browser: Browser, site_url: str, demo_site: DemoSite, artifacts: Path
-) -> None:
+def watched_page(browser: Browser) -> tuple[Page, list[str]]:
+    """A new page and the script errors and console errors it will have."""
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return page, errors
+
+
+def test_reader_goes_from_home_to_article_to_original(
+    browser: Browser, site_url: str, demo_site: DemoSite, artifacts: Path
+) -> None:
+    page, errors = watched_page(browser)
 
     page.goto(f"{site_url}/")
     assert page.url == f"{site_url}/en/"
@@ -131,10 +137,7 @@ def test_admin_releases_a_held_article_into_the_site_and_feed(
 def test_reader_goes_from_top_stories_to_a_story_and_its_feed(
     browser: Browser, site_url: str, demo_site: DemoSite, artifacts: Path
 ) -> None:
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page, errors = watched_page(browser)
 
     page.goto(f"{site_url}/en/")
     page.locator("a[href='/en/stories']").first.click()

@@ -18,7 +18,7 @@ from babelwire.store.db import Store
 from babelwire.store.models import ItemRow, StoryEventRow
 from babelwire.web import auth
 from babelwire.web.app import create_app
-from tests.story_rows import StoryWriter
+from tests.story_rows import sample_wire
 from tests.web.test_admin import PASSWORD, log_in
 
 
@@ -31,24 +31,8 @@ class StorySite:
 
 @pytest.fixture
 def site(store: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StorySite]:
-    """Story 1: three sources in two languages and an agency copy; story 2: two sources (a third
-    version held); story 3: one source; story 4: older than the window."""
-    w = StoryWriter(store)
-    diario = w.source("Diario", "https://diario.example/rss")
-    gaceta = w.source("Gaceta", "https://gaceta.example/rss")
-    herald = w.source("Herald", "https://herald.example/rss", language="en")
-    agencia = w.source("Agencia <b>EFE</b>", "https://agencia.example/rss")
-    ids = {
-        "s1_diario": w.article(diario, 1, "Inundación en el puerto", hours=0),
-        "s1_herald": w.article(herald, 1, "Flood at the harbour", language="en", hours=1),
-        "s1_gaceta": w.article(gaceta, 1, "El puerto, inundado", hours=2),
-        "s2_herald": w.article(herald, 2, "New mayor sworn in", language="en", hours=4),
-        "s2_diario": w.article(diario, 2, "Toma posesión la alcaldesa", hours=5),
-        "s2_held": w.article(gaceta, 2, "La alcaldesa jura el cargo", hours=5.5, verdict="hold"),
-        "s3": w.article(gaceta, 3, "Concierto en la plaza", hours=6),
-        "s4_old": w.article(diario, 4, "Fiestas del año pasado", hours=-200),
-    }
-    ids["copy"] = w.copy(ids["s1_diario"], agencia, url="javascript:alert(1)")
+    """tests/story_rows.py's sample wire, its agency's name and its copy's URL hostile."""
+    ids = sample_wire(store, agency="Agencia <b>EFE</b>", copy_url="javascript:alert(1)")
     with store.session() as session, session.begin():
         auth.set_admin_password(session, PASSWORD)
     settings = Settings(
@@ -70,8 +54,8 @@ def test_top_stories_rank_by_sources_then_languages_then_recency(site: StorySite
     response = site.client.get("/en/stories")
     assert response.status_code == 200
     html = response.text
-    # Story 1: four sources (the copy's agency counts); 2: two; 3: one, newer; 4: out of the window.
-    assert _story_links(html) == [1, 2, 3]
+    # Story 1: four sources (the copy's agency counts); 2: two; 3 and 5: one (3 newer); 4: too old.
+    assert _story_links(html) == [1, 2, 3, 5]
     assert "Reported by: Agencia &lt;b&gt;EFE&lt;/b&gt;, Diario, Gaceta, Herald" in html
     assert "<b>EFE</b>" not in html  # a source's name is text, never markup
     assert "La alcaldesa jura el cargo" not in html  # held: not listed, so not in its story either
@@ -111,9 +95,7 @@ def test_a_story_held_everywhere_has_no_page_and_a_held_version_is_not_shown(sit
 def test_story_feeds_in_every_format(site: StorySite) -> None:
     top = feedparser.parse(site.client.get("/en/stories/feed.atom").content)
     assert top.bozo == 0
-    assert [entry.link for entry in top.entries][:3] == [
-        f"http://wire.test/en/stories/{n}" for n in (1, 2, 3)
-    ]
+    assert [entry.link for entry in top.entries] == [f"http://wire.test/en/stories/{n}" for n in (1, 2, 3, 5)]
     one = site.client.get("/en/stories/1/feed.rss")
     assert one.headers["content-type"].startswith("application/rss+xml")
     parsed = feedparser.parse(one.content)
@@ -126,7 +108,7 @@ def test_story_feeds_in_every_format(site: StorySite) -> None:
 
 def test_the_stories_api(site: StorySite) -> None:
     page = site.client.get("/api/v1/stories", params={"lang": "en"}).json()
-    assert page["total"] == 3 and [s["id"] for s in page["items"]] == [1, 2, 3]
+    assert page["total"] == 4 and [s["id"] for s in page["items"]] == [1, 2, 3, 5]
     first = page["items"][0]
     assert (first["sources"], first["languages"], first["versions"]) == (4, 2, 3)
     assert first["url"] == "http://wire.test/en/stories/1"
@@ -185,12 +167,12 @@ def test_a_move_in_the_admin_is_logged_and_shown_at_once(site: StorySite) -> Non
         }
     # Readers see it at once (the page cache empties): story 3 has three sources now,
     # 2 and 1 two each (2 is newer).
-    assert _story_links(client.get("/en/stories").text) == [3, 2, 1]
+    assert _story_links(client.get("/en/stories").text) == [3, 2, 1, 5]
     assert f'href="/en/articles/{item}"' in client.get("/en/stories/3").text
     assert f'href="/en/articles/{item}"' not in client.get("/en/stories/1").text
 
     fresh = client.post(f"/admin/items/{item}/story", data={"story": "", "csrf_token": token})
-    assert "to a new story, story 5" in fresh.text
+    assert "to a new story, story 6" in fresh.text
 
 
 def test_admin_pages_need_a_login(site: StorySite) -> None:
