@@ -50,7 +50,7 @@ demo: deps-demo install
 test: deps-test install
 	$(BIN)/python -m pytest
 
-BENCHMARKS ?= extraction segmentation translate_throughput review_qe fidelity fuzz_sources poll_scale freshness scale crash
+BENCHMARKS ?= extraction segmentation translate_throughput review_qe fidelity fuzz_sources poll_scale freshness scale crash stories
 
 # Each benchmark prints its table; run one with `make bench BENCHMARKS=poll_scale`.
 bench: deps-test install
