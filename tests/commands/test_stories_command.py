@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from babelwire.cli import app
 from tests.conftest import require_tool
-from tests.stories.test_clusters import ELECTION, OTHER_QUAKE, QUAKE, QUAKE_AGAIN
+from tests.stories.test_clusters import BACKGROUND, ELECTION, OTHER_QUAKE, QUAKE, QUAKE_AGAIN
 
 
 def lines(*records: dict[str, object]) -> str:
@@ -34,18 +34,19 @@ def test_cluster_writes_one_story_per_input_line_in_order(cli: CliRunner) -> Non
 
 def test_cluster_translates_articles_in_other_languages_first(cli: CliRunner) -> None:
     require_tool(shutil.which("apertium") is not None, "apertium", "scripts/system-deps.sh demo")
-    spanish = (
-        "Un terremoto de magnitud 7.1 sacudió el norte de Chile cerca de Antofagasta y mató a 12 personas."
-    )
+    # No name in common: only the translation's words ("earthquake", "north", "killing") join them.
+    spanish = "Un terremoto golpeó el norte, matando a 12 personas cerca de la costa."
     given = lines(
+        *({"id": f"b{i}", "language": "en", "title": "", "text": text} for i, text in enumerate(BACKGROUND)),
         {"id": "q1", "language": "en", "title": "Chile quake", "text": QUAKE},
-        {"id": "q-es", "language": "es", "title": "Terremoto en Chile", "text": spanish},
-        {"id": "e1", "language": "en", "title": "Portugal votes", "text": ELECTION},
+        {"id": "q-es", "language": "es", "title": "Terremoto en el norte", "text": spanish},
     )
-    result = cli.invoke(app, ["stories", "cluster"], input=given, env={"BABELWIRE_TARGET_LANGUAGES": "en"})
+    # Spanish is a site language too, yet compared in the stories' language (the first), as the wire does
+    env = {"BABELWIRE_TARGET_LANGUAGES": "en,es"}
+    result = cli.invoke(app, ["stories", "cluster"], input=given, env=env)
     assert result.exit_code == 0, result.output
-    out = [json.loads(line)["story"] for line in result.output.splitlines()]
-    assert out[0] == out[1] != out[2]
+    out = {json.loads(line)["id"]: json.loads(line)["story"] for line in result.output.splitlines()}
+    assert out["q-es"] == out["q1"] not in {out[f"b{i}"] for i in range(len(BACKGROUND))}
 
 
 def test_compare_scores_pairs(cli: CliRunner) -> None:

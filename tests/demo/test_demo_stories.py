@@ -115,8 +115,9 @@ def test_the_wire_clusterer_makes_the_expected_stories(
     for key in sorted(articles, key=lambda key: articles[key].article.published):
         published = articles[key].article.published
         original = clusterer.find_copy(key, fingerprint(articles[key].text), published)
-        placed = clusterer.join_copy(key, original) if original is not None else None
-        placed = placed or clusterer.assign(key, story_terms(*english[key]), published)
+        placed = clusterer.join_copy(key, original, published) if original is not None else None
+        source = (articles[key].document.title, articles[key].document.body_text)  # names as written
+        placed = placed or clusterer.assign(key, story_terms(*english[key], source), published)
         story[key] = placed.story_id
         if placed.copy_of is not None:
             copies[key] = placed.copy_of

@@ -19,6 +19,7 @@ from babelwire.domain import (
     Translation,
 )
 from babelwire.pipeline import story_step
+from babelwire.pipeline.steps import item_state
 from babelwire.store import queries
 from babelwire.store.db import Store
 from babelwire.store.models import ItemRow, ItemStatus, StoryEventRow, StoryRow
@@ -44,18 +45,30 @@ FINAL = (
 )
 
 
-def add_translated(store: Store, n: int, title: str, paragraphs: tuple[str, ...], minutes: int = 0) -> int:
-    """An English item, extracted and 'translated' into English (the original), as the stage finds it."""
+Original = tuple[str, str, tuple[str, ...]]  # language, title, paragraphs of a source document
+
+
+def add_translated(
+    store: Store,
+    n: int,
+    title: str,
+    paragraphs: tuple[str, ...],
+    minutes: int = 0,
+    original: Original | None = None,
+) -> int:
+    """An item, extracted and translated into English, as the stage finds it: an English one's
+    'translation' is the original; `original` makes it a translation of that document."""
+    language, source_title, source_paragraphs = original or ("en", title, paragraphs)
     document = Document(
         url=f"https://news.example/{n}",
-        title=title,
-        blocks=tuple(Block(BlockKind.PARAGRAPH, p, p) for p in paragraphs),
-        language="en",
+        title=source_title,
+        blocks=tuple(Block(BlockKind.PARAGRAPH, p, p) for p in source_paragraphs),
+        language=language,
         published=T0 + timedelta(minutes=minutes),
     )
     translation = Translation(
-        document_key=document.key, source_lang="en", target_lang="en", engine="original", model_version="-",
-        title=title,
+        document_key=document.key, source_lang=language, target_lang="en", engine="original",
+        model_version="-", title=title,
         blocks=tuple(TranslatedBlock(BlockKind.PARAGRAPH, p, p, (SentencePair(p, p),)) for p in paragraphs),
     )  # fmt: skip
     with store.session() as session, session.begin():
@@ -169,3 +182,17 @@ def test_concurrent_processes_make_one_story_of_one_event(store: Store) -> None:
         assert session.scalar(select(func.count()).select_from(StoryEventRow)) == 6
         statuses = list(session.scalars(select(ItemRow.status)))
     assert sorted(statuses) == [ItemStatus.DUPLICATE] * 5 + [ItemStatus.PLACED]
+
+
+def test_a_translation_is_compared_by_its_words_and_its_originals_names(store: Store) -> None:
+    spanish = (
+        "es",
+        "Terremoto en Chile",
+        ("Un terremoto de magnitud 7,1 sacudió Valparaíso; la ministra Carolina Tohá habló de 12 muertos.",),
+    )
+    garbled = ("An earthquake of magnitude 7,1 shook Paradise Valley; minister Caroline Toh spoke of two.",)
+    item_id = add_translated(store, 1, "Earthquake in Chile", garbled, original=spanish)
+    terms = story_step.story_input(store, settings(), item_state(store, item_id)).terms
+    assert terms["earthqu"] > 0 and "terremo" not in terms  # the words of the translation
+    assert terms["@tohá"] > 0 and terms["@valparaíso"] > 0 and terms["#12"] > 0  # the original's names
+    assert "@caroline" not in terms and "@paradise" not in terms

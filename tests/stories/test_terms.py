@@ -21,3 +21,15 @@ def test_the_title_counts_more_than_the_body() -> None:
     body_only = story_terms("", "Floods in Valencia")
     titled = story_terms("Floods in Valencia", "")
     assert titled["floods"] > body_only["floods"]
+
+
+def test_a_translation_keeps_its_words_and_takes_names_and_numbers_from_its_source() -> None:
+    translated = story_terms(
+        "Lohan enters rehab",
+        "Lindsay Lohan checked in to the Centre of Ford of Betty for ninety days.",
+        ("Lohan entra en rehabilitación", "Lindsay Lohan ingresó en el centro Betty Ford por 90 días."),
+    )
+    assert translated["rehab"] > 0 and translated["checked"] > 0 and "ingresó" not in translated
+    assert translated["@lohan"] > 0 and translated["@betty"] > 0 and translated["#90"] > 0
+    assert "@centre" not in translated  # a name the translation made up
+    assert story_terms("Lohan enters rehab", "") == story_terms("Lohan enters rehab", "", None)

@@ -19,6 +19,14 @@ def test_a_copy_joins_its_originals_story_and_names_it() -> None:
     assert copy.copy_of == "a" and copy.story_id == first.story_id
 
 
+def test_copies_are_found_by_the_original_text_not_the_translation() -> None:
+    clusterer = StoryClusterer()
+    original = ("Puerto de Valencia", AGENCY)
+    first = clusterer.place(StoryArticle("a", "Valencia port", "One engine's English.", T0, original))
+    again = clusterer.place(StoryArticle("b", "Port of Valencia", "Another engine's words.", T0, original))
+    assert again.copy_of == "a" and again.story_id == first.story_id
+
+
 def test_articles_without_a_date_are_placed_at_the_latest_date_seen() -> None:
     clusterer = StoryClusterer()
     clusterer.place(StoryArticle("a", "Quake", QUAKE, T0))
@@ -33,3 +41,16 @@ def test_similarity_ranks_the_same_event_above_another() -> None:
     same = story_similarity(QUAKE, QUAKE_AGAIN, frequencies)
     different = story_similarity(QUAKE, ELECTION, frequencies)
     assert 0.0 <= different < same <= 1.0
+
+
+def test_memory_holds_the_windows_articles_not_the_whole_wire() -> None:
+    clusterer = StoryClusterer()
+    for day in range(40):
+        for n, text in enumerate((QUAKE, ELECTION)):
+            clusterer.place(
+                StoryArticle(f"{day}-{n}", f"Day {day}", f"{text} Day {day}.", T0 + timedelta(days=day))
+            )
+    horizon = max(clusterer.stories.window, clusterer.duplicates.window).days
+    assert len(clusterer.story_of) <= 2 * (horizon + 1) < 80
+    assert clusterer.terms_of.keys() <= clusterer.story_of.keys() and "39-1" in clusterer.story_of
+    assert "0-0" not in clusterer.story_of  # placed 39 days ago: only the store remembers it

@@ -37,7 +37,7 @@ def _records(required: tuple[str, ...]) -> Iterator[dict[str, Any]]:
 
 
 class CommonLanguage:
-    """Brings text into one of the site's languages through the configured engines, as the wire does."""
+    """Brings text into the stories' language through the configured engines, as the wire does."""
 
     def __init__(self) -> None:
         from babelwire.translate.memory import InMemoryMemory
@@ -45,7 +45,7 @@ class CommonLanguage:
         from babelwire.translate.translator import Translator
 
         settings = open_settings()
-        self.languages = list(settings.target_languages)
+        self.language = settings.story_language  # the one language the wire compares stories in
         self._translator: Translator = Translator(Router.from_settings(settings), InMemoryMemory())
 
     def lines(self, lines: list[str], language: str, target: str) -> list[str]:
@@ -70,29 +70,29 @@ class CommonLanguage:
         answers = iter(to_text(block.html) for block in translation.blocks)
         return [next(answers) if line.strip() else line for line in lines]
 
-    def site_language(self, language: str) -> str:
-        """The language an article in `language` is compared in: its own when the site has it."""
-        return language if language in self.languages or not self.languages else self.languages[0]
-
 
 @app.command("cluster")
 def cluster_command() -> None:
     """Read {"id", "language", "title", "text"[, "published"]} lines; write {"id", "story"} lines.
 
     Articles are placed in input order as the wire places them on arrival; one in a language
-    other than the site's languages is first translated through the configured engines.
+    other than the stories' language (`stories.language`, else the site's first language) is
+    first translated into it through the configured engines, and compared by the translation's
+    words and the original's names and numbers.
     """
     from babelwire.stories.wire import StoryArticle, StoryClusterer
 
     common = CommonLanguage()
     clusterer = StoryClusterer()
     for record in _records(("id", "language", "title", "text")):
-        language = str(record["language"])
-        given = [str(record["title"]), *str(record["text"]).split("\n")]
-        title, *body = common.lines(given, language, common.site_language(language))  # one engine call
-        text = "\n".join(body)
+        language, target = str(record["language"]), common.language
+        source = (str(record["title"]), str(record["text"]))
+        title, *body = common.lines([source[0], *source[1].split("\n")], language, target)  # one engine call
         published = datetime.fromisoformat(record["published"]) if record.get("published") else None
-        placement = clusterer.place(StoryArticle(str(record["id"]), title, text, published))
+        article = StoryArticle(
+            str(record["id"]), title, "\n".join(body), published, source if language != target else None
+        )
+        placement = clusterer.place(article)
         typer.echo(json.dumps({"id": record["id"], "story": placement.story_id}))
 
 

@@ -73,7 +73,7 @@ def story_input(store: Store, settings: Settings, state: ItemState) -> StoryInpu
         raise StepError("not_extracted", "the document is not extracted yet; the extract step must run first")
     language = settings.story_language
 
-    def load(session: Session) -> tuple[str, str, str, str, datetime]:
+    def load(session: Session) -> tuple[str, str, str, str, datetime, bool]:
         item = session.get_one(ItemRow, state.id)
         document = queries.document_from_row(session.get_one(DocumentRow, document_key))
         row = queries.find_translation(session, document_key, language)
@@ -84,15 +84,16 @@ def story_input(store: Store, settings: Settings, state: ItemState) -> StoryInpu
         translation = queries.translation_from_row(row)
         common = "\n".join(to_text(block.html) for block in translation.blocks)
         when = item.published_at or document.published or item.created_at
-        return document.title, document.body_text, translation.title, common, when
+        translated = translation.source_lang != translation.target_lang
+        return document.title, document.body_text, translation.title, common, when, translated
 
-    title, body, common_title, common_text, when = read(store, load)
+    title, body, common_title, common_text, when, translated = read(store, load)
     return StoryInput(
         item_id=state.id,
         url=state.url,
         published=when if when.tzinfo else when.replace(tzinfo=UTC),
         signature=signature_bytes(fingerprint(f"{title}\n{body}")),
-        terms=story_terms(common_title, common_text),
+        terms=story_terms(common_title, common_text, (title, body) if translated else None),
     )
 
 
@@ -128,7 +129,7 @@ def _decide(session: Session, settings: Settings, stories: WireStories, article:
     key, published = str(item.id), clusterer.when(article.published)
     signature = signature_from_bytes(article.signature)
     original = clusterer.find_copy(key, signature, published)
-    placement = _as_copy(session, clusterer, key, original) if original is not None else None
+    placement = _as_copy(session, clusterer, key, original, published) if original is not None else None
     if placement is None:
         placement = clusterer.assign(key, article.terms, published)
     _save(session, item, placement, article, published)
@@ -136,15 +137,17 @@ def _decide(session: Session, settings: Settings, stories: WireStories, article:
     return item.status
 
 
-def _as_copy(session: Session, clusterer: StoryClusterer, key: str, original: str) -> Placement | None:
+def _as_copy(
+    session: Session, clusterer: StoryClusterer, key: str, original: str, published: datetime
+) -> Placement | None:
     """A copy's placement: its original's story, read from the store if it left this process's window."""
-    placement = clusterer.join_copy(key, original)
+    placement = clusterer.join_copy(key, original, published)
     if placement is not None:
         return placement
     story_id = session.scalar(select(ItemRow.story_id).where(ItemRow.id == int(original)))
     if story_id is None:
         return None  # the original has no story (placed before stories existed): this one starts one
-    clusterer.story_of[key] = story_id
+    clusterer.remember(key, story_id, published)
     return Placement(key, story_id, original, 1.0)
 
 
@@ -207,6 +210,6 @@ def replay(clusterer: StoryClusterer, events: Iterable[StoryEventRow]) -> None:
         if event.signature is not None:
             clusterer.replay_signature(key, signature_from_bytes(event.signature), published)
         if event.kind == COPY and event.story_id is not None:
-            clusterer.story_of[key] = event.story_id
+            clusterer.remember(key, event.story_id, published)
         elif event.kind == PLACED and event.story_id is not None:
             clusterer.replay_placement(key, json.loads(event.terms_json), event.story_id, published)

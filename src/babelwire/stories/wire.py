@@ -6,6 +6,7 @@ measures the code that assigns stories on the site.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -25,6 +26,7 @@ class StoryArticle:
     title: str
     text: str
     published: datetime | None = None
+    source: tuple[str, str] | None = None  # the original (title, text) when this is its translation
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,9 @@ class StoryClusterer:
     stories: StoryIndex = field(default_factory=StoryIndex)
     duplicates: DuplicateIndex = field(default_factory=DuplicateIndex)
     frequencies: DocumentFrequencies = field(default_factory=DocumentFrequencies)
-    story_of: dict[str, int] = field(default_factory=dict)
-    terms_of: dict[str, Terms] = field(default_factory=dict)  # members still in the window
+    story_of: dict[str, int] = field(default_factory=dict)  # articles of the last windows
+    terms_of: dict[str, Terms] = field(default_factory=dict)  # their terms, for a person's move
+    remembered: deque[tuple[datetime, str]] = field(default_factory=deque)  # in the order placed
     clock: datetime | None = None  # the latest date seen: an undated article is placed there
 
     def when(self, published: datetime | None) -> datetime:
@@ -65,23 +68,24 @@ class StoryClusterer:
         """The story of an article that is no copy: the closest recent one, or a new one."""
         self.frequencies.add(terms)
         assignment = self.stories.assign(weigh(terms, self.frequencies), published)
-        self._remember(key, terms, assignment.story_id)
+        self.remember(key, assignment.story_id, published, terms)
         return Placement(key, assignment.story_id, None, assignment.score)
 
-    def join_copy(self, key: str, original: str) -> Placement | None:
+    def join_copy(self, key: str, original: str, published: datetime) -> Placement | None:
         """A copy's placement: its original's story (None when the original has none here)."""
         story_id = self.story_of.get(original)
         if story_id is None:
             return None
-        self.story_of[key] = story_id
+        self.remember(key, story_id, published)
         return Placement(key, story_id, original, 1.0)
 
     def place(self, article: StoryArticle) -> Placement:
         published = self.when(article.published)
-        text = f"{article.title}\n{article.text}"
-        copy_of = self.find_copy(article.key, fingerprint(text), published)
-        joined = self.join_copy(article.key, copy_of) if copy_of is not None else None
-        return joined or self.assign(article.key, story_terms(article.title, article.text), published)
+        original = "\n".join(article.source or (article.title, article.text))  # as the wire: copies by source
+        copy_of = self.find_copy(article.key, fingerprint(original), published)
+        joined = self.join_copy(article.key, copy_of, published) if copy_of is not None else None
+        terms = story_terms(article.title, article.text, article.source)
+        return joined or self.assign(article.key, terms, published)
 
     def replay_signature(self, key: str, signature: MinHash, published: datetime) -> None:
         self.when(published)
@@ -92,7 +96,7 @@ class StoryClusterer:
         self.when(published)
         self.frequencies.add(terms)
         self.stories.record(story_id, weigh(terms, self.frequencies), published)
-        self._remember(key, terms, story_id)
+        self.remember(key, story_id, published, terms)
 
     def replay_move(self, key: str, story_id: int, published: datetime) -> None:
         """A person moved the article: out of its story's centroid, into the other's."""
@@ -102,11 +106,22 @@ class StoryClusterer:
             vector = weigh(terms, self.frequencies)
             self.stories.remove(old, vector)
             self.stories.record(story_id, vector, published)
-        self.story_of[key] = story_id
+        if old is not None:  # else placed before the windows: only the store remembers it
+            self.story_of[key] = story_id
 
-    def _remember(self, key: str, terms: Terms, story_id: int) -> None:
+    def remember(self, key: str, story_id: int, published: datetime, terms: Terms | None = None) -> None:
+        """Notes an article's story (and terms); forgets those placed before both windows, so
+        memory holds a window's worth of articles at any store size (the store keeps the rest)."""
+        if key not in self.story_of:
+            self.remembered.append((published, key))
         self.story_of[key] = story_id
-        self.terms_of[key] = terms
+        if terms is not None:
+            self.terms_of[key] = terms
+        horizon = published - max(self.stories.window, self.duplicates.window)
+        while self.remembered and self.remembered[0][0] < horizon:
+            _, old = self.remembered.popleft()
+            self.story_of.pop(old, None)
+            self.terms_of.pop(old, None)
 
 
 SAME_STORY = 0.3
