@@ -1,8 +1,10 @@
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from babelwire.stories.terms import story_terms
 from babelwire.stories.vectors import DocumentFrequencies
-from babelwire.stories.wire import StoryArticle, StoryClusterer, story_similarity
+from babelwire.stories.wire import StoryArticle, StoryClusterer, same_story_score, story_similarity
 from tests.stories.test_clusters import BACKGROUND, ELECTION, QUAKE, QUAKE_AGAIN
 from tests.stories.test_duplicates import AGENCY
 
@@ -54,3 +56,13 @@ def test_memory_holds_the_windows_articles_not_the_whole_wire() -> None:
     assert len(clusterer.story_of) <= 2 * (horizon + 1) < 80
     assert clusterer.terms_of.keys() <= clusterer.story_of.keys() and "39-1" in clusterer.story_of
     assert "0-0" not in clusterer.story_of  # placed 39 days ago: only the store remembers it
+
+
+def test_same_story_score_is_one_for_one_text_and_ranks_as_the_cosine() -> None:
+    frequencies = DocumentFrequencies()
+    for text in [*BACKGROUND, QUAKE, QUAKE_AGAIN]:
+        frequencies.add(story_terms("", text))
+    assert same_story_score(QUAKE, QUAKE, frequencies) == pytest.approx(1.0)
+    same, different = (same_story_score(QUAKE, other, frequencies) for other in (QUAKE_AGAIN, ELECTION))
+    assert 0.0 <= different < same < 1.0
+    assert same > story_similarity(QUAKE, QUAKE_AGAIN, frequencies)  # spread up from near 0

@@ -105,7 +105,7 @@ def compare_command() -> None:
     """
     from babelwire.stories.terms import story_terms
     from babelwire.stories.vectors import DocumentFrequencies
-    from babelwire.stories.wire import SAME_STORY, story_similarity
+    from babelwire.stories.wire import SAME_STORY, same_story_score
 
     common = CommonLanguage()
     pairs = []
@@ -119,5 +119,5 @@ def compare_command() -> None:
         frequencies.add(story_terms("", first))
         frequencies.add(story_terms("", second))
     for first, second in pairs:
-        score = story_similarity(first, second, frequencies)
+        score = same_story_score(first, second, frequencies)
         typer.echo(json.dumps({"score": round(score, 4), "same_story": score >= SAME_STORY}))
