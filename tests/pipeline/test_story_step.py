@@ -112,6 +112,23 @@ def test_same_event_joins_other_event_starts_copy_settles_under_original(store: 
         assert session.scalar(select(func.count()).select_from(StoryRow)) == 2
 
 
+def test_an_article_dated_years_ahead_expires_no_story(store: Store) -> None:
+    now = int((datetime.now(UTC) - T0).total_seconds() // 60)  # minutes from T0 to now
+    quake = add_translated(store, 1, "Strong earthquake hits Chile near Valparaiso", QUAKE, now)
+    future = add_translated(
+        store, 2, "Bayern beat Dortmund in the cup final", FINAL, now + 60 * 24 * 365 * 70
+    )
+    again = add_translated(
+        store, 3, "Chile counts the damage after Valparaiso earthquake", QUAKE_AGAIN, now + 60
+    )
+    stories = story_step.WireStories()
+    for item_id in (quake, future, again):
+        story_step.place_item(store, settings(), stories, item_id)
+    assert story_of(store, again)[1] == story_of(store, quake)[1] != story_of(store, future)[1]
+    assert stories.clusterer.clock is not None
+    assert stories.clusterer.clock <= datetime.now(UTC) + story_step.CLOCK_SKEW
+
+
 def test_placing_again_changes_nothing(store: Store) -> None:
     item_id = add_translated(store, 1, "Strong earthquake hits Chile near Valparaiso", QUAKE)
     first, second = story_step.WireStories(), story_step.WireStories()

@@ -39,6 +39,9 @@ log = logging.getLogger("babelwire.pipeline.stories")
 
 PLACED, COPY, MOVED = "placed", "copy", "moved"
 STORIES_LOCK = 0x6261_6265_6C77  # "babelw": PostgreSQL advisory lock key of the stories stage
+# An article dated later than this ahead of now is placed at now + this: a feed that dates one years
+# ahead would otherwise move the stories past every window and expire the whole index.
+CLOCK_SKEW = timedelta(days=1)
 
 
 @dataclass
@@ -88,10 +91,11 @@ def story_input(store: Store, settings: Settings, state: ItemState) -> StoryInpu
         return document.title, document.body_text, translation.title, common, when, translated
 
     title, body, common_title, common_text, when, translated = read(store, load)
+    dated = when if when.tzinfo else when.replace(tzinfo=UTC)
     return StoryInput(
         item_id=state.id,
         url=state.url,
-        published=when if when.tzinfo else when.replace(tzinfo=UTC),
+        published=min(dated, datetime.now(UTC) + CLOCK_SKEW),
         signature=signature_bytes(fingerprint(f"{title}\n{body}")),
         terms=story_terms(common_title, common_text, (title, body) if translated else None),
     )
