@@ -85,8 +85,9 @@ class StoryClusterer:
         original = "\n".join(article.source or (article.title, article.text))  # as the wire: copies by source
         copy_of = self.find_copy(article.key, fingerprint(original), published)
         joined = self.join_copy(article.key, copy_of, published) if copy_of is not None else None
-        terms = story_terms(article.title, article.text, article.source)
-        return joined or self.assign(article.key, terms, published)
+        if joined is not None:
+            return joined  # a copy needs no terms
+        return self.assign(article.key, story_terms(article.title, article.text, article.source), published)
 
     def replay_signature(self, key: str, signature: MinHash, published: datetime) -> None:
         self.when(published)
@@ -125,7 +126,7 @@ class StoryClusterer:
             self.terms_of.pop(old, None)
 
 
-SAME_STORY = 0.55  # `same_story_score` at a cosine of 0.3
+SAME_STORY = math.sqrt(0.3)  # `same_story_score` at a cosine of 0.3 (about 0.548)
 
 
 def story_similarity(first: str, second: str, frequencies: DocumentFrequencies) -> float:
