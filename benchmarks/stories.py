@@ -35,7 +35,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from babelwire.stories.terms import story_terms
 from babelwire.stories.vectors import DocumentFrequencies
-from babelwire.stories.wire import StoryArticle, StoryClusterer, same_story_score
+from babelwire.stories.wire import StoryArticle, StoryClusterer, final_stories, same_story_score
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "clustering-dev"
 BASELINE_DISTANCE = 0.8
@@ -68,7 +68,8 @@ def pairwise_f1(predicted: list[str], gold: list[str]) -> float:
 
 def ours(rows: list[dict[str, str]]) -> list[str]:
     clusterer = StoryClusterer()
-    return [str(clusterer.place(article(r)).story_id) for r in rows]
+    stories = final_stories(clusterer.place(article(r)) for r in rows)
+    return [str(stories[r["id"]]) for r in rows]
 
 
 def article(row: dict[str, str]) -> StoryArticle:

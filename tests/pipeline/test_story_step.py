@@ -23,6 +23,7 @@ from babelwire.pipeline.steps import item_state
 from babelwire.store import queries
 from babelwire.store.db import Store
 from babelwire.store.models import ItemRow, ItemStatus, StoryEventRow, StoryRow
+from tests.stories import lookalike
 
 T0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
 
@@ -213,3 +214,51 @@ def test_a_translation_is_compared_by_its_words_and_its_originals_names(store: S
     assert terms["earthqu"] > 0 and "terremo" not in terms  # the words of the translation
     assert terms["@tohá"] > 0 and terms["@valparaíso"] > 0 and terms["#12"] > 0  # the original's names
     assert "@caroline" not in terms and "@paradise" not in terms
+
+
+def test_a_story_that_splits_moves_its_articles_in_the_store_and_every_process_replays_it(
+    store: Store,
+) -> None:
+    """Two look-alike earthquakes join one story, then part (stories/splits.py): the leaving articles
+    and their copies move to a new story in the store, logged as the stage's moves, and a process
+    that replays the log holds the index the deciding one holds."""
+    articles = [*lookalike.background(), *lookalike.reports()]
+    ids = {}
+    for minute, article in enumerate(articles):
+        ids[article.key] = add_translated(
+            store, minute + 1, article.title, tuple(article.text.split("\n")), minute
+        )
+    copy = add_translated(
+        store, 99, "Earthquake: Valparaiso (agency)", tuple(articles[12].text.split("\n")), 13
+    )
+    deciding = story_step.WireStories()
+    order = list(ids.values())
+    order.insert(14, copy)  # chile-1's copy, before the split
+    for item_id in order:
+        story_step.place_item(store, settings(), deciding, item_id)
+    merged = story_of(store, ids["chile-0"])[1]
+    chile = {story_of(store, ids[f"chile-{day}"])[1] for day in range(1, 7)}
+    turkey = {story_of(store, ids[f"turkey-{day}"])[1] for day in range(1, 7)}
+    assert len(chile) == len(turkey) == 1 and chile != turkey and merged in chile | turkey
+    assert story_of(store, copy) == (ItemStatus.DUPLICATE, *chile, ids["chile-1"])
+    with store.session() as session:
+        moves = session.execute(
+            select(StoryEventRow.item_id, StoryEventRow.actor).where(StoryEventRow.kind == "moved")
+        )
+        movers = {item_id: actor for item_id, actor in moves}
+        assert session.scalar(select(func.count()).select_from(StoryRow)) == len(lookalike.BACKGROUND) + 2
+    assert set(movers.values()) == {f"the stories stage: story {merged} split"}
+    leaving = chile if merged in turkey else turkey
+    assert {story_of(store, item_id)[1] for item_id in movers} == leaving
+    assert (copy in movers) == (leaving == chile)  # a copy moves with its original
+    replaying = story_step.WireStories()
+    with store.session() as session, session.begin():
+        story_step.catch_up(session, settings(), replaying)
+    mine, theirs = deciding.clusterer, replaying.clusterer
+    assert theirs.story_of == mine.story_of
+    assert theirs.stories.stories.keys() == mine.stories.stories.keys()
+    for story_id, story in mine.stories.stories.items():
+        other = theirs.stories.stories[story_id]
+        assert other.members.keys() == story.members.keys() and other.last_seen == story.last_seen
+        assert other.total.keys() == story.total.keys()
+        assert all(abs(other.total[term] - weight) < 1e-9 for term, weight in story.total.items())

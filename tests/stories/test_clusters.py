@@ -28,27 +28,27 @@ def vectors(texts: list[str]) -> list[dict[str, float]]:
 def test_the_same_event_joins_one_story_and_a_look_alike_event_starts_another() -> None:
     index = StoryIndex()
     quake, again, other, election = vectors([QUAKE, QUAKE_AGAIN, OTHER_QUAKE, ELECTION])
-    first = index.assign(quake, T0)
+    first = index.assign("quake", quake, T0)
     assert first.new and first.story_id == 1
-    joined = index.assign(again, T0 + timedelta(hours=1))
+    joined = index.assign("again", again, T0 + timedelta(hours=1))
     assert (joined.story_id, joined.new) == (1, False) and joined.score >= index.threshold
-    assert index.assign(other, T0 + timedelta(hours=2)).story_id == 2
-    assert index.assign(election, T0 + timedelta(hours=3)).story_id == 3
-    assert index.stories[1].size == 2
+    assert index.assign("other", other, T0 + timedelta(hours=2)).story_id == 2
+    assert index.assign("election", election, T0 + timedelta(hours=3)).story_id == 3
+    assert index.stories[1].size == 2 and list(index.stories[1].members) == ["quake", "again"]
 
 
 def test_story_ids_are_stable_as_articles_arrive() -> None:
     index = StoryIndex()
     quake, again, other = vectors([QUAKE, QUAKE_AGAIN, OTHER_QUAKE])
-    ids = [index.assign(v, T0).story_id for v in (quake, other, again, quake)]
+    ids = [index.assign(f"a{n}", v, T0).story_id for n, v in enumerate((quake, other, again, quake))]
     assert ids == [1, 2, 1, 1]
 
 
 def test_a_story_past_the_window_is_not_joined_and_leaves_the_index() -> None:
     index = StoryIndex(window=timedelta(days=3))
     quake, again = vectors([QUAKE, QUAKE_AGAIN])
-    index.assign(quake, T0)
-    late = index.assign(again, T0 + timedelta(days=4))
+    index.assign("quake", quake, T0)
+    late = index.assign("again", again, T0 + timedelta(days=4))
     assert late.new and late.story_id == 2
     assert set(index.stories) == {2}
     assert all(1 not in ids for ids in index.postings.values())
@@ -56,6 +56,6 @@ def test_a_story_past_the_window_is_not_joined_and_leaves_the_index() -> None:
 
 def test_an_article_that_shares_no_term_starts_a_story_without_scoring_any() -> None:
     index = StoryIndex()
-    index.assign({"@chile": 1.0}, T0)
-    assignment = index.assign({"@lisbon": 1.0}, T0)
+    index.assign("chile", {"@chile": 1.0}, T0)
+    assignment = index.assign("lisbon", {"@lisbon": 1.0}, T0)
     assert assignment.new and assignment.score == 0.0

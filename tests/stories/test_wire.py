@@ -66,3 +66,19 @@ def test_same_story_score_is_one_for_one_text_and_ranks_as_the_cosine() -> None:
     same, different = (same_story_score(QUAKE, other, frequencies) for other in (QUAKE_AGAIN, ELECTION))
     assert 0.0 <= different < same < 1.0
     assert same > story_similarity(QUAKE, QUAKE_AGAIN, frequencies)  # spread up from near 0
+
+
+def test_an_article_a_person_moved_stays_in_its_story_when_it_splits() -> None:
+    from tests.stories.lookalike import background, reports
+
+    clusterer = StoryClusterer()
+    for article in background():
+        clusterer.place(article)
+    articles = reports()
+    placed = {article.key: clusterer.place(article) for article in articles[:4]}
+    story = placed["chile-0"].story_id
+    clusterer.replay_move("chile-1", story, T0, by_person=True)  # the admin's move, as replayed
+    rest = [clusterer.place(article) for article in articles[4:]]
+    split = next(p.split for p in rest if p.split is not None)
+    assert split.story_id == story and "chile-1" not in dict(split.moved)
+    assert clusterer.story_of["chile-1"] == story and clusterer.pinned == {"chile-1"}

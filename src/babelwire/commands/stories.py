@@ -75,15 +75,17 @@ class CommonLanguage:
 def cluster_command() -> None:
     """Read {"id", "language", "title", "text"[, "published"]} lines; write {"id", "story"} lines.
 
-    Articles are placed in input order as the wire places them on arrival; one in a language
+    Articles are placed in input order as the wire places them on arrival, and written once all
+    are placed, each in its story after the splits that followed it; one in a language
     other than the stories' language (`stories.language`, else the site's first language) is
     first translated into it through the configured engines, and compared by the translation's
     words and the original's names and numbers.
     """
-    from babelwire.stories.wire import StoryArticle, StoryClusterer
+    from babelwire.stories.wire import StoryArticle, StoryClusterer, final_stories
 
     common = CommonLanguage()
     clusterer = StoryClusterer()
+    placements = []
     for record in _records(("id", "language", "title", "text")):
         language, target = str(record["language"]), common.language
         source = (str(record["title"]), str(record["text"]))
@@ -92,8 +94,10 @@ def cluster_command() -> None:
         article = StoryArticle(
             str(record["id"]), title, "\n".join(body), published, source if language != target else None
         )
-        placement = clusterer.place(article)
-        typer.echo(json.dumps({"id": record["id"], "story": placement.story_id}))
+        placements.append((record["id"], clusterer.place(article)))
+    stories = final_stories(placement for _, placement in placements)  # after every split
+    for identifier, placement in placements:
+        typer.echo(json.dumps({"id": identifier, "story": stories[placement.key]}))
 
 
 @app.command("compare")

@@ -30,9 +30,10 @@ from babelwire.pipeline.steps import ItemState, StepError, advance, item_state, 
 from babelwire.store import queries
 from babelwire.store.db import Store
 from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, StoryEventRow, StoryRow
+from babelwire.store.story_moves import MoveError, move_item, moved_by_person, split_actor
 from babelwire.stories.duplicates import fingerprint, signature_bytes, signature_from_bytes
 from babelwire.stories.terms import Terms, story_terms
-from babelwire.stories.wire import Placement, StoryClusterer
+from babelwire.stories.wire import Placement, Split, StoryClusterer
 from babelwire.translate.inline import to_text
 
 log = logging.getLogger("babelwire.pipeline.stories")
@@ -148,11 +149,14 @@ def _as_copy(
     placement = clusterer.join_copy(key, original, published)
     if placement is not None:
         return placement
-    story_id = session.scalar(select(ItemRow.story_id).where(ItemRow.id == int(original)))
-    if story_id is None:
+    row = session.execute(
+        select(ItemRow.story_id, ItemRow.copy_of_id).where(ItemRow.id == int(original))
+    ).one()
+    if row.story_id is None:
         return None  # the original has no story (placed before stories existed): this one starts one
-    clusterer.remember(key, story_id, published)
-    return Placement(key, story_id, original, 1.0)
+    first = str(row.copy_of_id) if row.copy_of_id is not None else original  # a copy's copy: the first's
+    clusterer.replay_copy(key, first, row.story_id, published)
+    return Placement(key, row.story_id, first, 1.0)
 
 
 def _save(
@@ -189,6 +193,25 @@ def _save(
         log.info("item %s %s: %s story %s (similarity %.2f)", item.id, article.url, verb, placement.story_id,
                  placement.score)  # fmt: skip
     session.flush()
+    if placement.split is not None:
+        _save_split(session, placement.split)
+
+
+def _save_split(session: Session, split: Split) -> None:
+    """The articles that left a story that split, moved to the new story with their copies: a
+    `moved` event each, which the other processes replay (as the clusterer here moved them)."""
+    moment = datetime.now(UTC)
+    last_seen = max(when for _, when in split.moved)
+    session.add(StoryRow(id=split.new_story_id, created_at=moment, last_seen_at=last_seen))
+    session.flush()
+    actor = split_actor(split.story_id)
+    for key, when in split.moved:
+        try:
+            move_item(session, int(key), split.new_story_id, actor=actor, now=moment, published=when)
+        except MoveError as error:  # deleted (its source removed) since it was placed: nothing to move
+            log.warning("story %s splits: item %s stays: %s", split.story_id, key, error)
+    log.info("story %s splits: items %s leave for story %s (the two groups' similarity %.2f)", split.story_id,
+             ", ".join(key for key, _ in split.moved), split.new_story_id, split.similarity)  # fmt: skip
 
 
 def catch_up(session: Session, settings: Settings, stories: WireStories) -> None:
@@ -209,11 +232,12 @@ def replay(clusterer: StoryClusterer, events: Iterable[StoryEventRow]) -> None:
     for event in events:
         key, published = str(event.item_id), event.published_at
         if event.kind == MOVED and event.story_id is not None:
-            clusterer.replay_move(key, event.story_id, published)
+            clusterer.replay_move(key, event.story_id, published, by_person=moved_by_person(event.actor))
             continue
         if event.signature is not None:
             clusterer.replay_signature(key, signature_from_bytes(event.signature), published)
         if event.kind == COPY and event.story_id is not None:
-            clusterer.remember(key, event.story_id, published)
+            original = str(event.copy_of_id) if event.copy_of_id is not None else None
+            clusterer.replay_copy(key, original, event.story_id, published)
         elif event.kind == PLACED and event.story_id is not None:
             clusterer.replay_placement(key, json.loads(event.terms_json), event.story_id, published)

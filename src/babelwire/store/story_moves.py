@@ -24,6 +24,17 @@ from babelwire.store.models import MAX_ROW_ID, ItemRow, ItemStatus, StoryEventRo
 
 MOVED = "moved"
 PLACED = "placed"
+STAGE = "the stories stage"  # the actor of the moves the stage makes itself (a story split)
+
+
+def split_actor(story_id: int) -> str:
+    """Who moved an article out of a story that split (stories/splits.py), as the history shows it."""
+    return f"{STAGE}: story {story_id} split"
+
+
+def moved_by_person(actor: str | None) -> bool:
+    """Whether a `moved` event is a person's (the stage never splits their decision up again)."""
+    return actor is not None and not actor.startswith(STAGE)
 
 
 class MoveError(ValueError):
@@ -95,10 +106,18 @@ def _date(item: ItemRow, moment: datetime) -> datetime:
 
 
 def move_item(
-    session: Session, item_id: int, story_id: int | None, *, actor: str, now: datetime | None = None
+    session: Session,
+    item_id: int,
+    story_id: int | None,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    published: datetime | None = None,
 ) -> Moved:
     """Move the item (and its copies) to story `story_id`, or to a new story when it is None.
 
+    `published` is the item's date as the stories stage placed it, when the stage moves it (a
+    split): every process replays the move at that date, as the stage made it.
     Flushed, not committed: the caller commits (or rolls back on MoveError, raised before any write)."""
     moment = now or utcnow()
     item = _item(session, item_id)
@@ -110,7 +129,7 @@ def move_item(
             select(ItemRow).where(ItemRow.copy_of_id == item.id, ItemRow.status == ItemStatus.DUPLICATE)
         )
     )
-    published = _date(item, moment)
+    published = published or _date(item, moment)
     story.last_seen_at = max(story.last_seen_at, published) if not created else published
     session.flush()  # the new story's row before the items point at it
     for row in (item, *copies):
@@ -120,7 +139,7 @@ def move_item(
                 kind=MOVED,
                 story_id=story.id,
                 copy_of_id=row.copy_of_id,
-                published_at=_date(row, moment),
+                published_at=published if row is item else _date(row, moment),
                 terms_json=_last_terms(session, row.id) if row is item else "{}",
                 actor=actor,
                 created_at=moment,
