@@ -1,4 +1,5 @@
-"""The stories stage as the wire runs it: copy detection, then story assignment, in arrival order.
+"""The stories stage as the wire runs it: copy detection, then story assignment (and the split
+of the story the article joins, if its articles now form two groups), in arrival order.
 
 `StoryClusterer` is what both runners and `babelwire stories cluster` use, so the evaluation
 measures the code that assigns stories on the site.
