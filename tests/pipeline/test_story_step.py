@@ -23,6 +23,7 @@ from babelwire.pipeline.steps import item_state
 from babelwire.store import queries
 from babelwire.store.db import Store
 from babelwire.store.models import ItemRow, ItemStatus, StoryEventRow, StoryRow
+from babelwire.store.story_moves import Moved, lock_stories, move_item
 from tests.stories import lookalike
 
 T0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
@@ -262,3 +263,41 @@ def test_a_story_that_splits_moves_its_articles_in_the_store_and_every_process_r
         assert other.members.keys() == story.members.keys() and other.last_seen == story.last_seen
         assert other.total.keys() == story.total.keys()
         assert all(abs(other.total[term] - weight) < 1e-9 for term, weight in story.total.items())
+
+
+def test_a_persons_new_story_waits_for_the_stage_and_takes_the_next_id(store: Store) -> None:
+    """A person's move to a new story takes the stories lock, as the stage does: while the stage's
+    transaction makes story 3, the move waits, then makes story 4 (without the lock it would
+    take 3 as well and fail on PostgreSQL when the stage commits)."""
+    quake = add_translated(store, 1, "Strong earthquake hits Chile near Valparaiso", QUAKE)
+    final = add_translated(store, 2, "Bayern beat Dortmund in the cup final", FINAL, 30)
+    process = story_step.WireStories()
+    for item_id in (quake, final):
+        story_step.place_item(store, settings(), process, item_id)
+    holding, release = threading.Event(), threading.Event()
+    moved: list[Moved] = []
+
+    def stage() -> None:
+        with store.session() as session, session.begin():
+            lock_stories(session)
+            session.add(StoryRow(id=3, created_at=T0, last_seen_at=T0))
+            session.flush()
+            holding.set()
+            release.wait(10)
+
+    def person() -> None:
+        with store.session() as session, session.begin():
+            moved.append(move_item(session, final, None, actor="admin"))
+
+    deciding = threading.Thread(target=stage)
+    deciding.start()
+    assert holding.wait(10)
+    moving = threading.Thread(target=person)
+    moving.start()
+    moving.join(0.5)
+    waited = moving.is_alive()
+    release.set()
+    deciding.join(10)
+    moving.join(10)
+    assert waited and [(m.story_id, m.created) for m in moved] == [(4, True)]
+    assert story_of(store, final)[1] == 4

@@ -10,7 +10,9 @@ one article at a time across all processes. Each process keeps its StoryClustere
 under the lock, first replays the `story_events` other processes (or a person moving an
 article) logged since it last looked: every process decides from the same state, the cost per
 article stays flat, and story ids never change. A process that starts reads the last
-`stories.replay_days` of the log.
+`stories.replay_days` of the log. When the story an article joins splits (stories/splits.py),
+the leaving articles move with `store/story_moves.move_item`, the admin's own move, logged as
+the stage's, and the other processes replay those moves like a person's.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings
@@ -30,7 +32,7 @@ from babelwire.pipeline.steps import ItemState, StepError, advance, item_state, 
 from babelwire.store import queries
 from babelwire.store.db import Store
 from babelwire.store.models import DocumentRow, ItemRow, ItemStatus, StoryEventRow, StoryRow
-from babelwire.store.story_moves import MoveError, move_item, moved_by_person, split_actor
+from babelwire.store.story_moves import MoveError, lock_stories, move_item, moved_by_person, split_actor
 from babelwire.stories.duplicates import fingerprint, signature_bytes, signature_from_bytes
 from babelwire.stories.terms import Terms, story_terms
 from babelwire.stories.wire import Placement, Split, StoryClusterer
@@ -39,7 +41,6 @@ from babelwire.translate.inline import to_text
 log = logging.getLogger("babelwire.pipeline.stories")
 
 PLACED, COPY, MOVED = "placed", "copy", "moved"
-STORIES_LOCK = 0x6261_6265_6C77  # "babelw": PostgreSQL advisory lock key of the stories stage
 # An article dated later than this ahead of now is placed at now + this: a feed that dates one years
 # ahead would otherwise move the stories past every window and expire the whole index.
 CLOCK_SKEW = timedelta(days=1)
@@ -119,8 +120,7 @@ def place_item(store: Store, settings: Settings, stories: WireStories, item_id: 
 
 
 def _decide(session: Session, settings: Settings, stories: WireStories, article: StoryInput) -> str:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORIES_LOCK})
+    lock_stories(session)
     item = session.get_one(ItemRow, article.item_id)
     if item.status in (ItemStatus.PLACED, *ItemStatus.FINAL):
         return item.status  # a concurrent copy of this step placed it first

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from babelwire.store.models import MAX_ROW_ID, ItemRow, ItemStatus, StoryEventRow, StoryRow, utcnow
@@ -25,6 +25,16 @@ from babelwire.store.models import MAX_ROW_ID, ItemRow, ItemStatus, StoryEventRo
 MOVED = "moved"
 PLACED = "placed"
 STAGE = "the stories stage"  # the actor of the moves the stage makes itself (a story split)
+STORIES_LOCK = 0x6261_6265_6C77  # "babelw": PostgreSQL advisory lock key of the stories stage
+
+
+def lock_stories(session: Session) -> None:
+    """Wait for the stories lock, held to the end of the transaction: the stories stage decides
+    under it, and a move takes it too, so a new story's id (the largest + 1) is taken by one
+    transaction at a time. PostgreSQL only: on SQLite every writing transaction holds the
+    database's write lock. Re-entrant: the stage's own moves (splits) take it again at no cost."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORIES_LOCK})
 
 
 def split_actor(story_id: int) -> str:
@@ -120,6 +130,7 @@ def move_item(
     split): every process replays the move at that date, as the stage made it.
     Flushed, not committed: the caller commits (or rolls back on MoveError, raised before any write)."""
     moment = now or utcnow()
+    lock_stories(session)
     item = _item(session, item_id)
     story, created = _target(session, item, story_id, moment)
     old_story_id = item.story_id
