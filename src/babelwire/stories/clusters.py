@@ -39,9 +39,8 @@ class Member:
 
     published: datetime
     vector: Vector
-    dots: dict[str, float] = field(
-        default_factory=dict
-    )  # its dot product with each recent article (itself too)
+    # Its dot product with each of the story's recent articles (itself too): what a split divides by.
+    dots: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
