@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from babelwire.stories.clusters import StoryIndex
 from babelwire.stories.splits import SPLIT_BELOW, SPLIT_PART, SPLIT_SIZE, divide, split_off
 from babelwire.stories.vectors import Vector
-from babelwire.stories.wire import StoryClusterer, final_stories
+from babelwire.stories.wire import StoryArticle, StoryClusterer, final_stories
 from tests.stories.lookalike import background, reports
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -95,7 +95,7 @@ def test_a_copy_follows_its_original_out_of_a_story_that_splits() -> None:
     for article in articles:
         placements.append(clusterer.place(article))
         if article.key == "chile-1":  # the same text under another URL, before the split
-            placements.append(clusterer.place(type(article)("chile-1-copy", article.title, article.text)))
+            placements.append(clusterer.place(StoryArticle("chile-1-copy", article.title, article.text)))
     copy = next(p for p in placements if p.key == "chile-1-copy")
     assert copy.copy_of == "chile-1"
     stories = final_stories(placements)

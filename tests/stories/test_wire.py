@@ -5,6 +5,7 @@ import pytest
 from babelwire.stories.terms import story_terms
 from babelwire.stories.vectors import DocumentFrequencies
 from babelwire.stories.wire import StoryArticle, StoryClusterer, same_story_score, story_similarity
+from tests.stories.lookalike import background, reports
 from tests.stories.test_clusters import BACKGROUND, ELECTION, QUAKE, QUAKE_AGAIN
 from tests.stories.test_duplicates import AGENCY
 
@@ -69,8 +70,6 @@ def test_same_story_score_is_one_for_one_text_and_ranks_as_the_cosine() -> None:
 
 
 def test_an_article_a_person_moved_stays_in_its_story_when_it_splits() -> None:
-    from tests.stories.lookalike import background, reports
-
     clusterer = StoryClusterer()
     for article in background():
         clusterer.place(article)

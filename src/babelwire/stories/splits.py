@@ -75,7 +75,10 @@ def divide(members: Mapping[str, Recent]) -> Division | None:
             break
     left, right = groups
     similarity = float(left @ gram @ right / np.sqrt((left @ gram @ left) * (right @ gram @ right)))
-    halves = [tuple(key for key, right in zip(keys, side, strict=True) if right == s) for s in (False, True)]
+    halves = [
+        tuple(key for key, on in zip(keys, side, strict=True) if on == second_half)
+        for second_half in (False, True)
+    ]
     halves.sort(key=lambda half: (len(half), keys[0] in half), reverse=True)  # ties: the oldest stays
     return Division(halves[0], halves[1], similarity)
 

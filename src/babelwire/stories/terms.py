@@ -52,15 +52,13 @@ def story_terms(title: str, text: str, source: tuple[str, str] | None = None) ->
     `source` is the original (title, text) when `title` and `text` are its translation: the
     words come from the translation, the names and numbers from the original.
     """
-    counted = _counted(title, text)
     if source is None:
-        return counted
-    words = {term: count for term, count in counted.items() if not term.startswith(MARKS)}
-    marks = {term: count for term, count in _counted(*source).items() if term.startswith(MARKS)}
-    return words | marks
+        return _counted(title, text)
+    return _counted(title, text, marks=False) | _counted(*source, words=False)
 
 
-def _counted(title: str, text: str) -> Terms:
+def _counted(title: str, text: str, *, words: bool = True, marks: bool = True) -> Terms:
+    """The counts of the word stems (`words`), and of the names and numbers (`marks`)."""
     counts: defaultdict[str, float] = defaultdict(float)
     for part, weight in ((title, TITLE_WEIGHT), (text, 1.0)):
         for sentence in SENTENCE.split(part):
@@ -69,9 +67,11 @@ def _counted(title: str, text: str) -> Terms:
                 if len(lower) < 2 or lower in STOPWORDS:
                     continue
                 if token[0].isdigit():
-                    counts["#" + lower] += NUMBER_WEIGHT * weight
+                    if marks:
+                        counts["#" + lower] += NUMBER_WEIGHT * weight
                     continue
-                counts[lower[:STEM]] += weight
-                if token[0].isupper() and position > 0:
+                if words:
+                    counts[lower[:STEM]] += weight
+                if marks and token[0].isupper() and position > 0:
                     counts["@" + lower] += NAME_WEIGHT * weight
     return dict(counts)
